@@ -1,0 +1,415 @@
+"""The ``pwdesk`` command: every headless job, each a subcommand.
+
+Exit status: 0 success, 2 bad input or bad usage (nothing changed), 1 an unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pwdesk import __version__
+from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.templates import TemplateError
+from pwdesk.store.database import Database, DatabaseError, create_database, open_database
+
+PASSPHRASE_ENV = "PWDESK_PASSPHRASE"
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(PwdeskError):
+    """The command line asks for something that cannot be done as given."""
+
+
+def default_database_path() -> Path:
+    """The database in the user's data folder, used when ``--db`` is not given."""
+    from platformdirs import user_data_path
+
+    return user_data_path("pwdesk", appauthor=False) / "pwdesk.db"
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    """The database passphrase: from --passphrase-file, PWDESK_PASSPHRASE, or a prompt."""
+    if args.passphrase_file is not None:
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise UsageError(
+                f"The passphrase file {args.passphrase_file} cannot be read: {error.strerror}."
+            ) from None
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"The passphrase file {args.passphrase_file} is not UTF-8 text."
+            ) from None
+        return text.removesuffix("\n").removesuffix("\r")
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if sys.stdin.isatty():
+        passphrase = getpass.getpass("Database passphrase: ")
+        if confirm and getpass.getpass("Type it again: ") != passphrase:
+            raise UsageError("The two passphrases differ; nothing was created.")
+        return passphrase
+    raise UsageError(f"No passphrase given: use --passphrase-file FILE or set {PASSPHRASE_ENV}.")
+
+
+def _database_path(args: argparse.Namespace) -> Path | None:
+    if args.database_url:
+        return None
+    return Path(args.db).expanduser() if args.db else default_database_path()
+
+
+def open_from_args(args: argparse.Namespace) -> Database:
+    """Open the database the options name."""
+    path = _database_path(args)
+    if path is not None and not path.is_file():
+        raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
+    passphrase = None if path is None else read_passphrase(args)
+    return open_database(path, passphrase, url=args.database_url)
+
+
+def create_from_args(args: argparse.Namespace) -> Database:
+    """Create the database the options name."""
+    path = _database_path(args)
+    if path is not None:
+        if path.exists():
+            raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    passphrase = None if path is None else read_passphrase(args, confirm=True)
+    return create_database(
+        path,
+        passphrase,
+        url=args.database_url,
+        device_name=getattr(args, "device_name", None),
+        user=getattr(args, "user", None),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {key: _plain(item) for key, item in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def emit_json(value: Any) -> None:
+    """Print one JSON object on stdout."""
+    print(json.dumps(_plain(value), ensure_ascii=False, indent=2))
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = create_from_args(args)
+    try:
+        identity = db.identity
+        where = args.database_url or str(_database_path(args))
+    finally:
+        db.close()
+    if args.json:
+        emit_json(
+            {
+                "database": where,
+                "device_id": identity.device_id,
+                "device_name": identity.device_name,
+            }
+        )
+    else:
+        print(f"Created an encrypted pwdesk database at {where} (device {identity.device_name}).")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pwdesk.services.demo import build_demo
+
+    path = _database_path(args)
+    db = open_from_args(args) if path is None or path.exists() else create_from_args(args)
+    try:
+        summary = build_demo(db, seed=args.seed)
+    finally:
+        db.close()
+    if args.json:
+        emit_json(summary)
+    else:
+        print(
+            f"Created the fictional Practice Weeks {', '.join(summary.weeks)}: "
+            f"{summary.children} children, {summary.audits} case audits, "
+            f"{summary.observations} observations, {summary.actions} agreed actions."
+        )
+    return 0
+
+
+def cmd_weeks(args: argparse.Namespace) -> int:
+    from pwdesk.services.weeks import list_weeks
+
+    db = open_from_args(args)
+    try:
+        weeks = list_weeks(db)
+    finally:
+        db.close()
+    if args.json:
+        emit_json({"weeks": weeks})
+    elif not weeks:
+        print("There are no Practice Weeks yet.")
+    else:
+        print(
+            _table(
+                [(w.code, w.title, w.starts_on, w.ends_on, w.theme) for w in weeks],
+                ("code", "title", "starts", "ends", "theme"),
+            )
+        )
+    return 0
+
+
+def cmd_records(args: argparse.Namespace) -> int:
+    from pwdesk.services.assessments import list_records
+
+    db = open_from_args(args)
+    try:
+        records = list_records(db, args.week)
+    finally:
+        db.close()
+    if args.json:
+        emit_json({"week": args.week, "records": records})
+    else:
+        rows = [
+            (
+                r.id[:8],
+                r.observation_type or r.kind,
+                r.case_reference,
+                r.practitioner,
+                r.held_on,
+                r.status,
+                r.overall_grade,
+            )
+            for r in records
+        ]
+        print(_table(rows, ("id", "kind", "child", "practitioner", "date", "status", "overall")))
+    return 0
+
+
+def cmd_templates_list(args: argparse.Namespace) -> int:
+    from pwdesk.services.templates import catalogue
+
+    db = None
+    path = _database_path(args)
+    if args.database_url or (path is not None and path.exists()):
+        db = open_from_args(args)
+    try:
+        infos = catalogue(db).infos()
+    finally:
+        if db is not None:
+            db.close()
+    if args.json:
+        emit_json({"templates": infos})
+    else:
+        print(
+            _table(
+                [(t.id, t.version, t.observation_type or t.kind, t.origin, t.title) for t in infos],
+                ("id", "version", "kind", "origin", "title"),
+            )
+        )
+    return 0
+
+
+def cmd_templates_validate(args: argparse.Namespace) -> int:
+    from pwdesk.services.templates import read_template_file
+
+    template, _ = read_template_file(Path(args.file))
+    aspects = len(template.aspects())
+    if args.json:
+        emit_json(
+            {
+                "valid": True,
+                "id": template.id,
+                "version": template.version,
+                "kind": template.kind.value,
+                "aspects": aspects,
+            }
+        )
+    else:
+        print(
+            f"{args.file} is a valid template: {template.id} version {template.version}, "
+            f"{aspects} graded aspects."
+        )
+    return 0
+
+
+def cmd_templates_import(args: argparse.Namespace) -> int:
+    from pwdesk.services.templates import import_template
+
+    db = open_from_args(args)
+    try:
+        template, new = import_template(db, Path(args.file))
+    finally:
+        db.close()
+    if args.json:
+        emit_json({"id": template.id, "version": template.version, "imported": new})
+    elif new:
+        print(f"Imported {template.id} version {template.version}.")
+    else:
+        print(f"{template.id} version {template.version} was already there; nothing changed.")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from pwdesk.services.stats import stats_json, week_stats
+
+    db = open_from_args(args)
+    try:
+        week, stats = week_stats(db, args.week)
+    finally:
+        db.close()
+    figures = stats_json(week, stats)
+    if args.json:
+        emit_json(figures)
+        return 0
+    print(f"{week.code} {week.title}" + (f": {week.theme}" if week.theme else ""))
+    print(
+        f"{stats.children} children audited, {stats.audits} case audits, "
+        f"{stats.observations_total} observations, {stats.senior_leaders} senior leaders"
+        + (f"; {stats.drafts} drafts not counted" if stats.drafts else "")
+    )
+    for cohort in stats.cohorts:
+        print(f"  cohort {cohort.name}: {cohort.audited} of {cohort.children} children audited")
+    rows = [
+        (
+            _clip(a.label, 60),
+            *a.counts.values(),
+            "-" if a.good_or_better_pct is None else f"{a.good_or_better_pct}%",
+        )
+        for a in (*stats.aspects, stats.overall)
+    ]
+    grades = [grade.abbreviation for grade in stats.scale.choices]
+    print(_table(rows, ("aspect", *grades, "good or better")))
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    where = common.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db", metavar="PATH", help="the database file (default: in your data folder)"
+    )
+    where.add_argument("--database-url", metavar="URL", help="a SQLAlchemy URL instead of a file")
+    common.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help=f"read the database passphrase from FILE (or set {PASSPHRASE_ENV})",
+    )
+    common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="pwdesk",
+        description="Practice Week audits, observations, feedback and reports "
+        "for children's social care.",
+    )
+    parser.add_argument("--version", action="version", version=f"pwdesk {__version__}")
+    common = _common_options()
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(
+        name: str, handler: Handler, help_text: str, parent: Any = commands
+    ) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = parent.add_parser(
+            name, parents=[common], help=help_text, description=help_text
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    init = command("init", cmd_init, "create an empty encrypted database")
+    init.add_argument("--device-name", help="a name for this laptop (default: its host name)")
+    init.add_argument("--user", help="your name, stamped on what you save (default: your login)")
+    demo = command("demo", cmd_demo, "create a fictional Practice Week like the reference one")
+    demo.add_argument("--seed", type=int, default=2018, help="the same seed gives the same data")
+    command("weeks", cmd_weeks, "list the Practice Weeks")
+    records = command("records", cmd_records, "list a week's audits and observations")
+    records.add_argument(
+        "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"
+    )
+    stats = command("stats", cmd_stats, "the grade counts the report is built from")
+    stats.add_argument(
+        "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"
+    )
+
+    templates = commands.add_parser("templates", help="form templates: list, validate, import")
+    template_commands = templates.add_subparsers(
+        title="template commands", metavar="COMMAND", required=True
+    )
+    command(
+        "list", cmd_templates_list, "list the templates this database can use", template_commands
+    )
+    validate = command(
+        "validate", cmd_templates_validate, "check a template file", template_commands
+    )
+    validate.add_argument("file", metavar="FILE")
+    imported = command(
+        "import", cmd_templates_import, "add a template file to the database", template_commands
+    )
+    imported.add_argument("file", metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return handler(args)
+    except TemplateError as error:
+        for problem in error.problems:
+            print(f"pwdesk: {problem}", file=sys.stderr)
+        return 2
+    except PwdeskError as error:
+        print(f"pwdesk: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pwdesk: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: say so plainly, with the traceback for the report
+        traceback.print_exc()
+        print(
+            "pwdesk: an unexpected error occurred; please report it with the lines above.",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,1 @@
+"""Use cases: each function owns its session and transaction and returns plain data."""

@@ -1,0 +1,230 @@
+"""Case-discussion audits and observations of practice: filling in, completing, listing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from pwdesk.domain.answers import answer_problems, missing_required, value_of
+from pwdesk.domain.templates import FormTemplate, Item, TemplateKind
+from pwdesk.services.common import InvalidRecord, NotFound, Saved, get_live, put
+from pwdesk.services.templates import UnknownTemplate, catalogue
+from pwdesk.services.weeks import week_id_in
+from pwdesk.store.database import Database
+from pwdesk.store.models import Assessment, Auditor, Child, PracticeWeek, Practitioner
+
+
+class Status(StrEnum):
+    """Where a record stands: a draft always saves; completed means every required item answered."""
+
+    DRAFT = "draft"
+    COMPLETED = "completed"
+
+
+class IncompleteRecord(InvalidRecord):
+    """A record cannot be completed while required items are unanswered."""
+
+    def __init__(self, missing: list[Item]) -> None:
+        self.missing = missing
+        labels = "; ".join(item.label for item in missing)
+        count = f"{len(missing)} required item{'s are' if len(missing) > 1 else ' is'}"
+        super().__init__(f"This record cannot be completed yet: {count} unanswered ({labels}).")
+
+
+@dataclass(frozen=True)
+class AssessmentDraft:
+    """What a senior leader fills in; answers map item ids to {"value", "note"}."""
+
+    week_id: str
+    template_id: str
+    child_id: str | None = None
+    practitioner_id: str | None = None
+    auditor_id: str | None = None
+    held_on: date | None = None
+    answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    template_version: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One line of a record list: ``pwdesk records``, and later the GUI's lists."""
+
+    id: str
+    kind: str
+    template_id: str
+    template_version: int
+    observation_type: str | None
+    week_code: str
+    case_reference: str | None
+    practitioner: str | None
+    auditor: str | None
+    held_on: date | None
+    status: str
+    overall_grade: str | None
+
+
+def _template_for(db: Database, draft: AssessmentDraft, current: Assessment | None) -> FormTemplate:
+    version = draft.template_version
+    if version is None and current is not None and current.template_id == draft.template_id:
+        version = current.template_version
+    try:
+        return catalogue(db).get(draft.template_id, version)
+    except UnknownTemplate as error:
+        raise InvalidRecord(str(error)) from None
+
+
+def _check_links(session: Session, template: FormTemplate, draft: AssessmentDraft) -> None:
+    get_live(session, PracticeWeek, draft.week_id)
+    if template.kind is TemplateKind.CASE_AUDIT and draft.child_id is None:
+        raise InvalidRecord("A case audit must name the child whose case was discussed.")
+    for model, record_id in (
+        (Child, draft.child_id),
+        (Practitioner, draft.practitioner_id),
+        (Auditor, draft.auditor_id),
+    ):
+        if record_id is not None:
+            get_live(session, model, record_id)
+
+
+def save_assessment(
+    db: Database,
+    record_id: str | None,
+    draft: AssessmentDraft,
+    *,
+    status: Status | None = None,
+) -> Saved:
+    """Create (``record_id`` None) or change an audit or observation.
+
+    ``status`` None keeps the record's status (draft for a new one). A completed record must stay
+    complete: IncompleteRecord lists what is missing.
+    """
+    with db.write() as session:
+        current = None if record_id is None else get_live(session, Assessment, record_id)
+        template = _template_for(db, draft, current)
+        _check_links(session, template, draft)
+        problems = answer_problems(template, draft.answers)
+        if problems:
+            raise InvalidRecord(" ".join(problems))
+        new_status = status or Status(current.status if current else Status.DRAFT)
+        if new_status is Status.COMPLETED:
+            missing = missing_required(template, draft.answers)
+            if missing:
+                raise IncompleteRecord(missing)
+        fields = {
+            "week_id": draft.week_id,
+            "kind": template.kind.value,
+            "template_id": template.id,
+            "template_version": template.version,
+            "child_id": draft.child_id,
+            "practitioner_id": draft.practitioner_id,
+            "auditor_id": draft.auditor_id,
+            "held_on": draft.held_on,
+            "status": new_status.value,
+            "answers": {key: dict(value) for key, value in draft.answers.items()},
+        }
+        return put(session, db, Assessment, record_id, fields)
+
+
+def draft_of(db: Database, record_id: str) -> tuple[AssessmentDraft, Status]:
+    """A record as a draft to edit, with its status."""
+    with db.read() as session:
+        record = get_live(session, Assessment, record_id)
+        return (
+            AssessmentDraft(
+                week_id=record.week_id,
+                template_id=record.template_id,
+                template_version=record.template_version,
+                child_id=record.child_id,
+                practitioner_id=record.practitioner_id,
+                auditor_id=record.auditor_id,
+                held_on=record.held_on,
+                answers=record.answers,
+            ),
+            Status(record.status),
+        )
+
+
+def complete_assessment(db: Database, record_id: str) -> Saved:
+    """Mark a record completed; IncompleteRecord if required items are unanswered."""
+    draft, _ = draft_of(db, record_id)
+    return save_assessment(db, record_id, draft, status=Status.COMPLETED)
+
+
+def list_records(db: Database, week_code: str) -> list[RecordRow]:
+    """Every audit and observation of a week, audits first, then by date and case reference."""
+    templates = catalogue(db)
+    practitioner, auditor = aliased(Practitioner), aliased(Auditor)
+    with db.read() as session:
+        week_id = week_id_in(session, week_code)
+        rows = session.execute(
+            select(
+                Assessment.id,
+                Assessment.kind,
+                Assessment.template_id,
+                Assessment.template_version,
+                Assessment.held_on,
+                Assessment.status,
+                Assessment.answers,
+                Child.case_reference,
+                practitioner.name.label("practitioner"),
+                auditor.name.label("auditor"),
+            )
+            .outerjoin(Child, Assessment.child_id == Child.id)
+            .outerjoin(practitioner, Assessment.practitioner_id == practitioner.id)
+            .outerjoin(auditor, Assessment.auditor_id == auditor.id)
+            .where(Assessment.week_id == week_id, Assessment.deleted.is_(False))
+        ).all()
+    result = []
+    for row in rows:
+        template = templates.get(row.template_id, row.template_version)
+        overall = value_of(row.answers, template.overall.id)
+        result.append(
+            RecordRow(
+                id=row.id,
+                kind=row.kind,
+                template_id=row.template_id,
+                template_version=row.template_version,
+                observation_type=template.observation_type,
+                week_code=week_code,
+                case_reference=row.case_reference,
+                practitioner=row.practitioner,
+                auditor=row.auditor,
+                held_on=row.held_on,
+                status=row.status,
+                overall_grade=template.scale.grade(overall).label if overall else None,
+            )
+        )
+    kind_order = {TemplateKind.CASE_AUDIT.value: 0, TemplateKind.OBSERVATION.value: 1}
+    result.sort(
+        key=lambda r: (
+            kind_order.get(r.kind, 2),
+            r.held_on or date.max,
+            r.case_reference or "",
+            r.id,
+        )
+    )
+    return result
+
+
+def resolve_record_id(db: Database, prefix: str) -> str:
+    """The id of the one record whose id starts with ``prefix``."""
+    prefix = prefix.strip().lower()
+    if len(prefix) < 4:
+        raise InvalidRecord("Give at least the first four characters of the record id.")
+    with db.read() as session:
+        matches = session.scalars(
+            select(Assessment.id)
+            .where(Assessment.id.startswith(prefix, autoescape=True), Assessment.deleted.is_(False))
+            .limit(2)
+        ).all()
+    if not matches:
+        raise NotFound(f"No record id starts with {prefix}.")
+    if len(matches) > 1:
+        raise InvalidRecord(f"More than one record id starts with {prefix}; give more of it.")
+    return matches[0]

@@ -1,0 +1,126 @@
+"""Children, practitioners and auditors: the people records point at.
+
+A child is known by case reference only, with no name. Practitioners are known by name and team,
+auditors (senior leaders) by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from pwdesk.services.common import InvalidRecord, NotFound, Saved, put
+from pwdesk.store.database import Database
+from pwdesk.store.models import Auditor, Child, Practitioner
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    """The little pwdesk keeps about a child: enough to place them in cohorts."""
+
+    case_reference: str
+    date_of_birth: date | None = None
+    entered_care: date | None = None
+    legal_status: str = ""
+    placement_type: str = ""
+    team: str = ""
+
+
+@dataclass(frozen=True)
+class PractitionerDetails:
+    """A social worker: name, team and role."""
+
+    name: str
+    team: str = ""
+    role: str = "Social worker"
+
+
+@dataclass(frozen=True)
+class AuditorDetails:
+    """A senior leader who audits and observes."""
+
+    name: str
+    role: str = ""
+
+
+def _child_fields(details: ChildDetails) -> dict[str, object]:
+    reference = details.case_reference.strip()
+    if not reference:
+        raise InvalidRecord("A child needs a case reference.")
+    if (
+        details.date_of_birth
+        and details.entered_care
+        and details.entered_care < details.date_of_birth
+    ):
+        raise InvalidRecord(f"Child {reference} entered care before their date of birth.")
+    return {**asdict(details), "case_reference": reference}
+
+
+def add_child(db: Database, details: ChildDetails) -> Saved:
+    """Add a child; a case reference already present is refused (edit that child instead)."""
+    fields = _child_fields(details)
+    with db.write() as session:
+        clash = session.scalar(
+            select(Child.id).where(
+                Child.case_reference == fields["case_reference"], Child.deleted.is_(False)
+            )
+        )
+        if clash is not None:
+            raise InvalidRecord(f"A child with case reference {fields['case_reference']} exists.")
+        return put(session, db, Child, None, fields)
+
+
+def update_child(db: Database, child_id: str, details: ChildDetails) -> Saved:
+    """Change a child's details."""
+    fields = _child_fields(details)
+    with db.write() as session:
+        return put(session, db, Child, child_id, fields)
+
+
+def child_by_reference(db: Database, case_reference: str) -> str:
+    """The id of the child with this case reference."""
+    with db.read() as session:
+        child_id = session.scalar(
+            select(Child.id).where(
+                Child.case_reference == case_reference.strip(), Child.deleted.is_(False)
+            )
+        )
+    if child_id is None:
+        raise NotFound(f"There is no child with case reference {case_reference}.")
+    return child_id
+
+
+def add_practitioner(db: Database, details: PractitionerDetails) -> Saved:
+    """Add a practitioner, or return the one with the same name and team unchanged."""
+    name, team = details.name.strip(), details.team.strip()
+    if not name:
+        raise InvalidRecord("A practitioner needs a name.")
+    with db.write() as session:
+        existing = session.scalar(
+            select(Practitioner.id).where(
+                Practitioner.name == name,
+                Practitioner.team == team,
+                Practitioner.deleted.is_(False),
+            )
+        )
+        if existing is not None:
+            return Saved(existing, None)
+        return put(
+            session, db, Practitioner, None, {"name": name, "team": team, "role": details.role}
+        )
+
+
+def add_auditor(db: Database, details: AuditorDetails) -> Saved:
+    """Add a senior leader, or return the one with the same name unchanged."""
+    name = details.name.strip()
+    if not name:
+        raise InvalidRecord("An auditor needs a name.")
+    with db.write() as session:
+        existing = session.scalar(
+            select(Auditor.id).where(Auditor.name == name, Auditor.deleted.is_(False))
+        )
+        if existing is not None:
+            return Saved(existing, None)
+        return put(session, db, Auditor, None, {"name": name, "role": details.role.strip()})

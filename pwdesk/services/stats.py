@@ -1,0 +1,113 @@
+"""The figures of a Practice Week: what ``pwdesk stats`` prints and every report is built from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+
+from pwdesk.domain.cohorts import describe_rules, rules_from_list
+from pwdesk.domain.templates import TemplateKind
+from pwdesk.reports.analysis import (
+    AspectResult,
+    AuditFacts,
+    CohortFacts,
+    ObservationFacts,
+    WeekStats,
+    analyse_week,
+)
+from pwdesk.services.assessments import Status
+from pwdesk.services.templates import catalogue
+from pwdesk.services.weeks import WeekSummary, find_week
+from pwdesk.store.database import Database
+from pwdesk.store.models import Assessment, Cohort, CohortMember
+
+
+def week_stats(db: Database, week_code: str) -> tuple[WeekSummary, WeekStats]:
+    """Load a week's completed records and cohorts, and analyse them."""
+    week = find_week(db, week_code)
+    templates = catalogue(db)
+    template = templates.get(week.case_audit_template)
+    with db.read() as session:
+        records = session.execute(
+            select(
+                Assessment.kind,
+                Assessment.status,
+                Assessment.template_id,
+                Assessment.template_version,
+                Assessment.child_id,
+                Assessment.auditor_id,
+                Assessment.answers,
+            ).where(Assessment.week_id == week.id, Assessment.deleted.is_(False))
+        ).all()
+        cohorts = session.execute(
+            select(Cohort.id, Cohort.name, Cohort.rules)
+            .where(Cohort.week_id == week.id, Cohort.deleted.is_(False))
+            .order_by(Cohort.position, Cohort.name)
+        ).all()
+        members: dict[str, set[str]] = defaultdict(set)
+        for cohort_id, child_id in session.execute(
+            select(CohortMember.cohort_id, CohortMember.child_id).where(
+                CohortMember.cohort_id.in_([c.id for c in cohorts]),
+                CohortMember.deleted.is_(False),
+            )
+        ):
+            members[cohort_id].add(child_id)
+    audits, observations, drafts = [], [], 0
+    for kind, status, template_id, version, child_id, auditor_id, answers in records:
+        if status != Status.COMPLETED:
+            drafts += 1
+        elif kind == TemplateKind.CASE_AUDIT:
+            audits.append(AuditFacts(child_id, auditor_id, answers))
+        else:
+            observation_type = templates.get(template_id, version).observation_type or "other"
+            observations.append(ObservationFacts(observation_type, auditor_id))
+    cohort_facts = [
+        CohortFacts(name, describe_rules(rules_from_list(rules)), frozenset(members[cohort_id]))
+        for cohort_id, name, rules in cohorts
+    ]
+    return week, analyse_week(template, audits, observations, cohort_facts, drafts=drafts)
+
+
+def _aspect_json(aspect: AspectResult, labels: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": aspect.id,
+        "label": aspect.label,
+        "section": aspect.section,
+        "counts": {labels[grade_id]: count for grade_id, count in aspect.counts.items()},
+        "graded": aspect.graded,
+        "good_or_better_pct": aspect.good_or_better_pct,
+    }
+
+
+def stats_json(week: WeekSummary, stats: WeekStats) -> dict[str, Any]:
+    """The figures as the one JSON object ``pwdesk stats --json`` prints."""
+    labels = {grade.id: grade.label for grade in stats.scale.choices}
+    return {
+        "week": {
+            "code": week.code,
+            "title": week.title,
+            "theme": week.theme,
+            "starts_on": week.starts_on.isoformat(),
+            "ends_on": week.ends_on.isoformat(),
+        },
+        "scale": [{"id": grade.id, "label": grade.label} for grade in stats.scale.choices],
+        "children": stats.children,
+        "audits": stats.audits,
+        "drafts": stats.drafts,
+        "senior_leaders": stats.senior_leaders,
+        "observations": {
+            "total": stats.observations_total,
+            "by_type": {
+                stats.observation_labels[kind]: count for kind, count in stats.observations.items()
+            },
+        },
+        "cohorts": [
+            {"name": c.name, "rules": c.rules, "children": c.children, "audited": c.audited}
+            for c in stats.cohorts
+        ],
+        "aspects": [_aspect_json(aspect, labels) for aspect in stats.aspects],
+        "overall": _aspect_json(stats.overall, labels)["counts"],
+        "overall_good_or_better_pct": stats.overall.good_or_better_pct,
+    }

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the encrypted database and its migrations."""

@@ -1,0 +1,286 @@
+"""Opening the database: SQLCipher-encrypted SQLite by default, any SQLAlchemy URL otherwise.
+
+The passphrase goes to SQLCipher's ``PRAGMA key`` on each new connection and nowhere else: not
+into the URL, a log or an error message.
+"""
+
+from __future__ import annotations
+
+import getpass
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from pwdesk.domain.errors import PwdeskError
+from pwdesk.store import migrations
+from pwdesk.store.models import AuditLogEntry, Setting
+
+Clock = Callable[[], datetime]
+IdFactory = Callable[[], str]
+BUSY_TIMEOUT_MS = 10_000
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def new_uuid() -> str:
+    """A fresh random record id."""
+    return str(uuid.uuid4())
+
+
+class DatabaseError(PwdeskError):
+    """The database cannot be opened or created as asked."""
+
+
+class WrongPassphrase(DatabaseError):
+    """The passphrase does not unlock the database (or the file is not a pwdesk database)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is working, on which device: stamped on every version and audit-log row."""
+
+    device_id: str
+    device_name: str
+    user: str
+
+
+def _quote(passphrase: str) -> str:
+    if not passphrase:
+        raise DatabaseError("The passphrase is empty; choose one of at least a few words.")
+    if "\x00" in passphrase:
+        raise DatabaseError("The passphrase contains a NUL character, which cannot be used.")
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
+def _sqlcipher_engine(path: Path, passphrase: str) -> Engine:
+    """An engine whose every connection is keyed, checked and configured before use."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    key_pragma = f"PRAGMA key = {_quote(passphrase)}"
+
+    def connect() -> Any:
+        connection = sqlcipher.connect(
+            str(path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        try:
+            connection.execute("PRAGMA cipher_log_level = NONE")  # no decryption noise on stderr
+            connection.execute(key_pragma)
+            try:
+                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlcipher.DatabaseError:
+                raise WrongPassphrase(
+                    f"The passphrase does not unlock {path.name}, "
+                    "or the file is not a pwdesk database."
+                ) from None
+            for pragma in (
+                "journal_mode = WAL",
+                "synchronous = FULL",
+                "foreign_keys = ON",
+                f"busy_timeout = {BUSY_TIMEOUT_MS}",
+                "temp_store = MEMORY",  # no temporary files beside the database
+            ):
+                connection.execute(f"PRAGMA {pragma}")
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    engine = create_engine(
+        URL.create("sqlite+pysqlite", database=str(path)),
+        module=sqlcipher,
+        creator=connect,
+        hide_parameters=True,
+    )
+    _take_over_transactions(engine)
+    return engine
+
+
+def _take_over_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy issue BEGIN itself, IMMEDIATE for writers, as its SQLite docs advise."""
+
+    @event.listens_for(engine, "begin")
+    def begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("pwdesk_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """An open pwdesk database: engine, sessions, identity, clock and record-id factory.
+
+    ``read()`` and ``write()`` are the only ways in; each yields a Session inside one
+    transaction, and ``write()`` commits when the block ends without an error.
+    """
+
+    def __init__(
+        self, engine: Engine, identity: Identity, clock: Clock = utc_now, ids: IdFactory = new_uuid
+    ) -> None:
+        self.engine = engine
+        self.identity = identity
+        self.clock = clock
+        self.new_id = ids
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        writer_bind = engine
+        if engine.dialect.name == "sqlite":
+            writer_bind = engine.execution_options(pwdesk_begin="IMMEDIATE")
+        self._writer = sessionmaker(writer_bind, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with self._reader() as session, session.begin():
+            yield session
+            session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work is committed as one transaction, or not at all."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    def log(
+        self,
+        session: Session,
+        action: str,
+        *,
+        record_type: str | None = None,
+        record_id: str | None = None,
+        version_id: str | None = None,
+        detail: str = "",
+    ) -> None:
+        """Append a row to the audit log, in the caller's transaction."""
+        session.add(
+            AuditLogEntry(
+                at=self.clock(),
+                device_id=self.identity.device_id,
+                user=self.identity.user,
+                action=action,
+                record_type=record_type,
+                record_id=record_id,
+                version_id=version_id,
+                detail=detail,
+            )
+        )
+
+    def setting(self, key: str, default: str = "") -> str:
+        """One value from this database's settings."""
+        with self.read() as session:
+            value = session.scalar(select(Setting.value).where(Setting.key == key))
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Change one setting; the change is logged."""
+        with self.write() as session:
+            session.merge(Setting(key=key, value=value))
+            self.log(session, "setting", detail=key)
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+
+def _engine_for(path: Path | None, url: str | None, passphrase: str | None) -> Engine:
+    if url is not None:
+        engine = create_engine(make_url(url), hide_parameters=True)
+        if engine.dialect.name == "sqlite":
+            _take_over_transactions(engine)
+        return engine
+    assert path is not None
+    if passphrase is None:
+        raise DatabaseError("A passphrase is needed to open an encrypted database.")
+    return _sqlcipher_engine(path, passphrase)
+
+
+def _identity(engine: Engine, user: str | None) -> Identity:
+    with engine.connect() as connection:
+        settings = dict(connection.execute(select(Setting.key, Setting.value)).tuples().all())
+    if "device_id" not in settings:
+        raise DatabaseError("This database was never set up; create it with 'pwdesk init'.")
+    return Identity(
+        device_id=settings["device_id"],
+        device_name=settings.get("device_name", ""),
+        user=user or settings.get("user_name") or _login_name(),
+    )
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def create_database(
+    path: Path | None = None,
+    passphrase: str | None = None,
+    *,
+    url: str | None = None,
+    device_name: str | None = None,
+    user: str | None = None,
+    clock: Clock = utc_now,
+) -> Database:
+    """Create a new database (a file at ``path``, or an empty one at ``url``) and set it up."""
+    if path is not None and path.exists():
+        raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.")
+    if path is not None and not path.parent.is_dir():
+        raise DatabaseError(f"The folder {path.parent} does not exist.")
+    engine = _engine_for(path, url, passphrase)
+    try:
+        migrations.upgrade(engine)
+        with engine.begin() as connection:
+            if connection.execute(select(Setting.key).limit(1)).first() is not None:
+                raise DatabaseError("That database is already set up.")
+            values = {
+                "device_id": str(uuid.uuid4()),
+                "device_name": device_name or socket.gethostname() or "pwdesk device",
+                "created_at": clock().isoformat(),
+            }
+            if user:
+                values["user_name"] = user
+            connection.execute(insert(Setting), [{"key": k, "value": v} for k, v in values.items()])
+        database = Database(engine, _identity(engine, user), clock)
+        with database.write() as session:
+            database.log(session, "init", detail=f"created on {database.identity.device_name}")
+    except BaseException:
+        engine.dispose()
+        if path is not None:
+            for leftover in (
+                path,
+                path.with_name(path.name + "-wal"),
+                path.with_name(path.name + "-shm"),
+            ):
+                leftover.unlink(missing_ok=True)
+        raise
+    return database
+
+
+def open_database(
+    path: Path | None = None,
+    passphrase: str | None = None,
+    *,
+    url: str | None = None,
+    user: str | None = None,
+    clock: Clock = utc_now,
+) -> Database:
+    """Open an existing database, bringing its schema up to date first."""
+    if path is not None and not path.is_file():
+        raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
+    engine = _engine_for(path, url, passphrase)
+    try:
+        migrations.upgrade(engine)
+        identity = _identity(engine, user)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, identity, clock)
