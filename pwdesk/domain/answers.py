@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from pwdesk.domain.templates import YES_NO_ANSWERS, FormTemplate, Item, ItemType
 
 Answers = Mapping[str, Mapping[str, Any]]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date written exactly as YYYY-MM-DD, or None for anything else."""
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def answer(value: Any = None, note: str = "") -> dict[str, Any]:
@@ -40,12 +53,10 @@ def _value_problem(template: FormTemplate, item: Item, value: Any) -> str | None
             grades = ", ".join(grade.id for grade in template.scale.choices)
             return f"{value!r} is not a grade of this form (use {grades})"
     elif kind is ItemType.YES_NO:
-        if value not in {key for key, _ in YES_NO_ANSWERS}:
+        if not isinstance(value, str) or value not in {key for key, _ in YES_NO_ANSWERS}:
             return f"{value!r} is not yes, partly or no"
     elif kind is ItemType.DATE:
-        try:
-            dt.date.fromisoformat(value)
-        except (TypeError, ValueError):
+        if parse_date(value) is None:
             return f"{value!r} is not a date like 2018-09-17"
     elif kind is ItemType.NUMBER:
         if (
@@ -55,7 +66,7 @@ def _value_problem(template: FormTemplate, item: Item, value: Any) -> str | None
         ):
             return f"{value!r} is not a number"
     elif kind is ItemType.CHOICE:
-        if value not in {option.id for option in item.options}:
+        if not isinstance(value, str) or value not in {option.id for option in item.options}:
             options = ", ".join(option.id for option in item.options)
             return f"{value!r} is not one of the options ({options})"
     elif kind is ItemType.TEXT:

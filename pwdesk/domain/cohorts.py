@@ -121,7 +121,9 @@ def _whole_number(data: Mapping[str, Any], key: str) -> int:
 def _iso_date(data: Mapping[str, Any], key: str) -> date:
     value = data.get(key)
     try:
-        return date.fromisoformat(str(value))
+        if not isinstance(value, str) or len(value) != len("2018-06-01"):
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise CohortRuleError(
             f"Cohort rule {data.get('rule')!r} needs '{key}' as a date like 2018-06-01."

@@ -70,6 +70,8 @@ class GradeScale:
         """0 for the best grade, rising towards the worst; ValueError for Not applicable."""
         if grade_id == NOT_APPLICABLE_ID:
             raise ValueError("Not applicable has no rank")
+        if grade_id not in self.ids:
+            raise ValueError(f"{grade_id!r} is not a grade of the scale {self.id}")
         return self.ids.index(grade_id)
 
     def is_good_or_better(self, grade_id: str) -> bool:
@@ -87,7 +89,8 @@ class GradeScale:
     def good_or_better_pct(self, counts: Mapping[str, int]) -> float | None:
         """Percentage of graded answers that are good or better, to one decimal place.
 
-        Not applicable is left out of both sides; None when nothing was graded.
+        Not applicable is left out of both sides; None when nothing was graded. Halves round up
+        (1 in 16 is 6.3%), as people rounding by hand expect.
         """
         graded = sum(counts.get(grade_id, 0) for grade_id in self.ids)
         if graded == 0:
@@ -95,7 +98,8 @@ class GradeScale:
         good = sum(
             counts.get(grade_id, 0) for grade_id in self.ids if self.is_good_or_better(grade_id)
         )
-        return round(100 * good / graded, 1)
+        tenths = (2000 * good + graded) // (2 * graded)  # exact integer half-up rounding
+        return tenths / 10
 
 
 OFSTED_FOUR_POINT = GradeScale(

@@ -262,7 +262,7 @@ def _parse_observation_type(
 ) -> str | None:
     value = data.get("observation_type")
     if kind is TemplateKind.OBSERVATION:
-        if value not in OBSERVATION_TYPES:
+        if not isinstance(value, str) or value not in OBSERVATION_TYPES:
             known = ", ".join(OBSERVATION_TYPES)
             check.problem("template", f"'observation_type' is {value!r}; expected one of {known}")
             return None
@@ -322,6 +322,7 @@ def _parse_sections(raw: Any, scale: GradeScale | None, check: _Checker) -> tupl
         return ()
     sections: list[Section] = []
     seen_items: set[str] = set()
+    seen_sections: set[str] = set()
     for index, table in enumerate(raw, start=1):
         if not isinstance(table, dict):
             check.problem(f"section {index}", "must be a table")
@@ -329,6 +330,9 @@ def _parse_sections(raw: Any, scale: GradeScale | None, check: _Checker) -> tupl
         where = f"section {table.get('id', index)!r}" if "id" in table else f"section {index}"
         check.unknown_keys(table, _SECTION_KEYS, where)
         section_id = check.slug(table, where)
+        if section_id in seen_sections:
+            check.problem(where, "the id is used by another section")
+        seen_sections.add(section_id)
         title = check.text(table, "title", where, required=True)
         help_text = check.text(table, "help", where, required=False)
         raw_items = table.get("items")
@@ -388,6 +392,8 @@ def _parse_item(table: Any, position: str, check: _Checker) -> Item | None:
             options = tuple(Choice(i, label) for i, label in pairs)
     elif "options" in table:
         check.problem(where, "'options' belongs only to choice items")
+    if item_type is ItemType.ACTIONS and required:
+        check.problem(where, "an actions item cannot be required (actions are optional records)")
     if len(check.problems) > before:
         return None
     return Item(item_id, item_type, label, help_text, required, role, options)

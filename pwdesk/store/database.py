@@ -204,7 +204,7 @@ def _engine_for(path: Path | None, url: str | None, passphrase: str | None) -> E
 
 def _identity(engine: Engine, user: str | None) -> Identity:
     with engine.connect() as connection:
-        settings = dict(connection.execute(select(Setting.key, Setting.value)).tuples().all())
+        settings = dict(connection.execute(select(Setting.key, Setting.value)).all())
     if "device_id" not in settings:
         raise DatabaseError("This database was never set up; create it with 'pwdesk init'.")
     return Identity(

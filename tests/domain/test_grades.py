@@ -37,6 +37,18 @@ def test_choices_end_with_not_applicable_but_ids_leave_it_out() -> None:
     assert NOT_APPLICABLE_ID not in OFSTED_FOUR_POINT.ids
 
 
+@pytest.mark.parametrize(
+    ("grade_id", "abbreviation"),
+    [
+        ("good", "Good"),  # no short form: the label itself
+        ("requires-improvement", "RI"),
+        (NOT_APPLICABLE_ID, "N/A"),
+    ],
+)
+def test_abbreviation_falls_back_to_the_label(grade_id: str, abbreviation: str) -> None:
+    assert OFSTED_FOUR_POINT.grade(grade_id).abbreviation == abbreviation
+
+
 def test_grade_looks_up_not_applicable_and_refuses_unknown_ids() -> None:
     assert OFSTED_FOUR_POINT.grade(NOT_APPLICABLE_ID) is NOT_APPLICABLE
     with pytest.raises(KeyError):
@@ -66,7 +78,7 @@ def test_rank_rises_from_best_to_worst(grade_id: str, rank: int) -> None:
 def test_rank_refuses_not_applicable_and_unknown_grades() -> None:
     with pytest.raises(ValueError, match="Not applicable"):
         OFSTED_FOUR_POINT.rank(NOT_APPLICABLE_ID)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'excellent' is not a grade of the scale ofsted-4"):
         OFSTED_FOUR_POINT.rank("excellent")
 
 
@@ -84,7 +96,7 @@ def test_is_good_or_better_on_ofsted_scale(grade_id: str, good_or_better: bool) 
 
 
 def test_not_applicable_is_neither_good_nor_bad() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Not applicable has no rank"):
         OFSTED_FOUR_POINT.is_good_or_better(NOT_APPLICABLE_ID)
 
 
@@ -200,3 +212,12 @@ def test_grade_scale_construction_errors(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         GradeScale("broken", grades, good_or_better)
+
+
+@pytest.mark.parametrize(
+    ("good", "graded", "expected"),
+    [(1, 16, 6.3), (1, 8, 12.5), (1, 3, 33.3), (2, 3, 66.7), (5, 8, 62.5), (1, 1600, 0.1)],
+)
+def test_good_or_better_rounds_halves_up(good: int, graded: int, expected: float) -> None:
+    counts = {"good": good, "inadequate": graded - good}
+    assert OFSTED_FOUR_POINT.good_or_better_pct(counts) == expected
