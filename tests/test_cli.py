@@ -1,0 +1,241 @@
+"""The command line: exit codes, one clear sentence for bad input, JSON output, nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pwdesk import __version__
+from pwdesk.cli import main
+from pwdesk.resources import resource_path
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture(autouse=True)
+def passphrase_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PWDESK_PASSPHRASE", PASSPHRASE)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_init_creates_an_encrypted_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.db"
+    status, out, _ = run(capsys, "init", "--db", str(path), "--device-name", "laptop-7", "--json")
+    assert status == 0
+    assert json.loads(out)["device_name"] == "laptop-7"
+    assert not path.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "old.db"
+    path.write_bytes(b"precious")
+    status, out, err = run(capsys, "init", "--db", str(path))
+    assert (status, out) == (2, "")
+    assert err == f"pwdesk: {path} already exists; pwdesk will not overwrite it.\n"
+    assert path.read_bytes() == b"precious"
+
+
+def test_weeks_and_records_list_the_demo(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "weeks", "--db", str(demo_path), "--json")
+    assert status == 0
+    assert [w["code"] for w in json.loads(out)["weeks"]] == ["2018-09", "2018-03"]
+    status, out, _ = run(capsys, "records", "--db", str(demo_path), "--week", "2018-09", "--json")
+    records = json.loads(out)["records"]
+    audits = [r for r in records if r["kind"] == "case-audit"]
+    assert status == 0
+    assert len(audits) == 42
+    assert {"id", "kind", "template_id", "case_reference", "practitioner", "status"} <= set(
+        audits[0]
+    )
+    assert all(r["overall_grade"] and r["status"] == "completed" for r in records)
+    status, out, _ = run(capsys, "records", "--db", str(demo_path), "--week", "2018-09")
+    assert status == 0
+    assert audits[0]["id"][:8] in out
+
+
+def test_stats_prints_one_json_object(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "stats", "--db", str(demo_path), "--week", "2018-09", "--json")
+    figures = json.loads(out)
+    assert (status, err) == (0, "")
+    assert figures["children"] == 42
+    assert [c["children"] for c in figures["cohorts"]] == [24, 18]
+    assert figures["observations"]["total"] >= 12
+
+
+def test_stats_as_text_names_every_aspect(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "stats", "--db", str(demo_path), "--week", "2018-09")
+    assert status == 0
+    assert "42 children audited" in out
+    assert "Stability of the placement" in out
+    assert "Overall grade for the case" in out
+
+
+def test_a_wrong_passphrase_exits_2_and_changes_nothing(
+    demo_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = digest(demo_path)
+    monkeypatch.setenv("PWDESK_PASSPHRASE", "not the passphrase")
+    status, out, err = run(capsys, "stats", "--db", str(demo_path), "--week", "2018-09")
+    assert (status, out) == (2, "")
+    assert err == (
+        "pwdesk: The passphrase does not unlock demo.db, or the file is not a pwdesk database.\n"
+    )
+    assert "not the passphrase" not in err
+    assert digest(demo_path) == before
+
+
+def test_the_passphrase_file_wins_and_only_its_newline_is_dropped(
+    demo_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PWDESK_PASSPHRASE", "wrong")
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    status, _, _ = run(capsys, "weeks", "--db", str(demo_path), "--passphrase-file", str(secret))
+    assert status == 0
+    secret.write_text(" " + PASSPHRASE + "\n", encoding="utf-8")
+    status, _, err = run(capsys, "weeks", "--db", str(demo_path), "--passphrase-file", str(secret))
+    assert status == 2
+    assert "does not unlock" in err
+
+
+def test_no_passphrase_at_all_is_one_clear_sentence(
+    demo_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PWDESK_PASSPHRASE")
+    status, _, err = run(capsys, "weeks", "--db", str(demo_path))
+    assert status == 2
+    assert err == (
+        "pwdesk: No passphrase given: use --passphrase-file FILE or set PWDESK_PASSPHRASE.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["stats", "--week", "2019-03"], "There is no Practice Week with the code 2019-03"),
+        (["weeks", "--passphrase-file", "/no/such/file"], "The passphrase file /no/such/file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_sentence(
+    demo_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    before = digest(demo_path)
+    status, out, err = run(capsys, *argv, "--db", str(demo_path))
+    assert (status, out) == (2, "")
+    assert err.startswith(f"pwdesk: {message}")
+    assert err.count("\n") == 1
+    assert digest(demo_path) == before
+
+
+def test_a_missing_database_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "weeks", "--db", str(tmp_path / "nowhere.db"))
+    assert status == 2
+    assert "There is no database at" in err
+    assert "pwdesk init" in err
+    assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["stats", "--no-such-option"])
+    assert stopped.value.code == 2
+    assert main([]) == 2
+
+
+def test_demo_twice_in_one_database_is_refused(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = digest(demo_path)
+    status, _, err = run(capsys, "demo", "--db", str(demo_path))
+    assert status == 2
+    assert "already has Practice Week 2018-03, 2018-09" in err
+    assert digest(demo_path) == before
+
+
+def test_templates_validate_accepts_a_good_file_and_lists_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = resource_path("templates", "permanency-case-audit.toml")
+    status, out, _ = run(capsys, "templates", "validate", str(good), "--json")
+    assert status == 0
+    assert json.loads(out) == {
+        "valid": True,
+        "id": "permanency-case-audit",
+        "version": 1,
+        "kind": "case-audit",
+        "aspects": 17,
+    }
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\nversion = "one"\nkind = "case-audit"\n', encoding="utf-8")
+    status, out, err = run(capsys, "templates", "validate", str(bad))
+    assert (status, out) == (2, "")
+    lines = err.splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("pwdesk: bad.toml: ") for line in lines)
+    assert any("'version' must be a whole number" in line for line in lines)
+
+
+def test_templates_import_then_list(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "init", "--db", str(db_path))[0] == 0
+    text = resource_path("templates", "core-group-observation.toml").read_text(encoding="utf-8")
+    newer = tmp_path / "core-group-v2.toml"
+    newer.write_text(text.replace("version = 1", "version = 2", 1), encoding="utf-8")
+    status, out, _ = run(capsys, "templates", "import", str(newer), "--db", str(db_path), "--json")
+    assert (status, json.loads(out)["imported"]) == (0, True)
+    status, out, _ = run(capsys, "templates", "list", "--db", str(db_path), "--json")
+    listed = {(t["id"], t["version"], t["origin"]) for t in json.loads(out)["templates"]}
+    assert ("core-group-observation", 2, "imported") in listed
+    assert ("core-group-observation", 1, "built-in") in listed
+
+
+def test_the_installed_command_and_python_m_both_run(tmp_path: Path) -> None:
+    environment = {**os.environ, "PWDESK_PASSPHRASE": PASSPHRASE}
+    version = subprocess.run(
+        [sys.executable, "-m", "pwdesk", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    assert version.stdout.strip() == f"pwdesk {__version__}"
+    database = tmp_path / "fresh.db"
+    created = subprocess.run(
+        [sys.executable, "-m", "pwdesk", "init", "--db", str(database)],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert created.returncode == 0, created.stderr
+    again = subprocess.run(
+        [sys.executable, "-m", "pwdesk", "init", "--db", str(database)],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert again.returncode == 2
+    assert again.stderr.count("\n") == 1
