@@ -403,6 +403,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PwdeskError as error:
         print(f"pwdesk: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (``pwdesk stats | head``): not our error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("pwdesk: interrupted; nothing was changed by the unfinished step.", file=sys.stderr)
         return 130

@@ -6,27 +6,14 @@ a grade id and the note is the evidence; for a yes/no question the note is an op
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from pwdesk.domain.dates import parse_date
 from pwdesk.domain.templates import YES_NO_ANSWERS, FormTemplate, Item, ItemType
 
 Answers = Mapping[str, Mapping[str, Any]]
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date written exactly as YYYY-MM-DD, or None for anything else."""
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def answer(value: Any = None, note: str = "") -> dict[str, Any]:

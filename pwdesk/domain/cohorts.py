@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pwdesk.domain.dates import long_date, parse_date
 from pwdesk.domain.errors import PwdeskError
 
 
@@ -36,10 +37,6 @@ def add_months(day: date, months: int) -> date:
 def age_in_years(born: date, on: date) -> int:
     """Whole years of age on a date; the birthday itself counts."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ class EnteredCareBetween:
         return entered is not None and self.first <= entered <= self.last and entered <= on
 
     def describe(self) -> str:
-        return f"came into care between {_long_date(self.first)} and {_long_date(self.last)}"
+        return f"came into care between {long_date(self.first)} and {long_date(self.last)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,15 +116,12 @@ def _whole_number(data: Mapping[str, Any], key: str) -> int:
 
 
 def _iso_date(data: Mapping[str, Any], key: str) -> date:
-    value = data.get(key)
-    try:
-        if not isinstance(value, str) or len(value) != len("2018-06-01"):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
+    day = parse_date(data.get(key))
+    if day is None:
         raise CohortRuleError(
             f"Cohort rule {data.get('rule')!r} needs '{key}' as a date like 2018-06-01."
-        ) from None
+        )
+    return day
 
 
 def rule_from_dict(data: Mapping[str, Any]) -> CohortRule:

@@ -7,6 +7,7 @@ into the URL, a log or an error message.
 from __future__ import annotations
 
 import getpass
+import logging
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -54,6 +55,18 @@ class Identity:
     device_id: str
     device_name: str
     user: str
+
+
+class _NoRowLogging(logging.Filter):
+    """Drops SQLAlchemy's DEBUG records, which show fetched rows: a child's details among them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_ENGINE_LOGGER = logging.getLogger("sqlalchemy.engine.Engine")
+if not any(isinstance(f, _NoRowLogging) for f in _ENGINE_LOGGER.filters):
+    _ENGINE_LOGGER.addFilter(_NoRowLogging())
 
 
 def _quote(passphrase: str) -> str:

@@ -51,6 +51,28 @@ class UtcDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+class JsonList(TypeDecorator[list[Any]]):
+    """A JSON array column, which says so, so content checks can require a list."""
+
+    impl = JSON
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[list[Any]]:
+        return list
+
+
+class JsonObject(TypeDecorator[dict[str, Any]]):
+    """A JSON object column, which says so, so content checks can require a mapping."""
+
+    impl = JSON
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[dict[str, Any]]:
+        return dict
+
+
 class Base(DeclarativeBase):
     """The one declarative base: naming convention and type map for every table."""
 
@@ -58,8 +80,8 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         str: String(200),
         datetime: UtcDateTime(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
+        dict[str, Any]: JsonObject(),
+        list[Any]: JsonList(),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Column, Date, Integer
 from sqlalchemy.orm import Session
 
+from pwdesk.domain.dates import parse_date
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import check_plain, version_id
 from pwdesk.store.database import Database
@@ -47,15 +48,20 @@ def _convert(column: Column[Any], value: Any, where: str) -> Any:
             raise ContentError(f"{where} is empty but must have a value.")
         return None
     if isinstance(column.type, Date):
-        try:
-            return dt.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise ContentError(f"{where} is not a date like 2018-09-17.") from None
+        day = parse_date(value)
+        if day is None:
+            raise ContentError(f"{where} is not a date like 2018-09-17.")
+        return day
     expected = int if isinstance(column.type, Integer) else column.type.python_type
     if expected is int and isinstance(value, bool):
         raise ContentError(f"{where} must be a whole number.")
     if not isinstance(value, expected):
         raise ContentError(f"{where} has the wrong type ({type(value).__name__}).")
+    if isinstance(value, list | dict):
+        try:
+            check_plain(value, where)
+        except ValueError as error:
+            raise ContentError(f"{error}.") from None
     return value
 
 

@@ -14,9 +14,9 @@ from pwdesk.domain.answers import (
     is_answered,
     missing_required,
     note_of,
-    parse_date,
     value_of,
 )
+from pwdesk.domain.dates import parse_date
 from pwdesk.domain.grades import NOT_APPLICABLE_ID, OFSTED_FOUR_POINT
 from pwdesk.domain.templates import (
     Choice,

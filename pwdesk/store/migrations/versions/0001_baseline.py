@@ -228,17 +228,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_cohort_member_cohort_id"), ["cohort_id"], unique=False)
 
     if op.get_bind().dialect.name == "sqlite":
+        # The audit log is append-only: no update, no delete, and no INSERT OR REPLACE over an
+        # existing row (REPLACE deletes without firing DELETE triggers).
+        refuse = "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
         for event in ("UPDATE", "DELETE"):
             op.execute(
-                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
-                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log {refuse}"
             )
+        op.execute(
+            "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
+            f"WHEN NEW.id IN (SELECT id FROM audit_log) {refuse}"
+        )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_replace")
     with op.batch_alter_table("cohort_member", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cohort_member_cohort_id"))
         batch_op.drop_index(batch_op.f("ix_cohort_member_child_id"))

@@ -1,0 +1,99 @@
+"""Alembic migrations: new databases are at the head, models and migrations agree, upgrades."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, inspect
+
+from pwdesk.store import migrations
+from pwdesk.store.database import Database
+from pwdesk.store.models import Base
+
+APPEND_ONLY_TRIGGERS = {"audit_log_no_update", "audit_log_no_delete", "audit_log_no_replace"}
+
+
+def _schema(engine: Engine) -> list[tuple[str, str, str | None]]:
+    """Everything SQLite knows about the schema, plus the migration stamp."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+        ).all()
+        stamp = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return [(row[0], row[1], row[2]) for row in rows] + [("stamp", row[0], None) for row in stamp]
+
+
+def _triggers(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+        ).all()
+    return {row[0] for row in rows}
+
+
+def test_head_revision_exists() -> None:
+    assert migrations.head_revision() is not None
+
+
+def test_new_database_is_at_head(db: Database) -> None:
+    assert migrations.current_revision(db.engine) == migrations.head_revision()
+
+
+def test_models_match_migrations(db: Database) -> None:
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_new_database_has_the_append_only_triggers(db: Database) -> None:
+    assert _triggers(db.engine) == APPEND_ONLY_TRIGGERS
+
+
+def test_upgrade_builds_an_empty_plain_database(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'plain.db'}")
+    try:
+        assert migrations.current_revision(engine) is None
+        migrations.upgrade(engine)
+        assert migrations.current_revision(engine) == migrations.head_revision()
+        tables = set(inspect(engine).get_table_names())
+        assert set(Base.metadata.tables) | {"alembic_version"} == tables
+        assert _triggers(engine) == APPEND_ONLY_TRIGGERS
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert diff == []
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_twice_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "plain.db"
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        migrations.upgrade(engine)
+        schema = _schema(engine)
+        data = path.read_bytes()
+        migrations.upgrade(engine)
+        assert _schema(engine) == schema
+        assert path.read_bytes() == data
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_to_base_and_upgrade_again(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'plain.db'}")
+    try:
+        migrations.upgrade(engine)
+        schema = _schema(engine)
+        config = migrations.alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        assert migrations.current_revision(engine) is None
+        migrations.upgrade(engine)
+        assert _schema(engine) == schema
+    finally:
+        engine.dispose()
