@@ -92,11 +92,17 @@ def child_by_reference(db: Database, case_reference: str) -> str:
     return child_id
 
 
-def add_practitioner(db: Database, details: PractitionerDetails) -> Saved:
-    """Add a practitioner, or return the one with the same name and team unchanged."""
+def _practitioner_fields(details: PractitionerDetails) -> dict[str, str]:
     name, team = details.name.strip(), details.team.strip()
     if not name:
         raise InvalidRecord("A practitioner needs a name.")
+    return {"name": name, "team": team, "role": details.role.strip()}
+
+
+def add_practitioner(db: Database, details: PractitionerDetails) -> Saved:
+    """Add a practitioner, or return the one with the same name and team unchanged."""
+    fields = _practitioner_fields(details)
+    name, team = fields["name"], fields["team"]
     with db.write() as session:
         existing = session.scalar(
             select(Practitioner.id).where(
@@ -107,20 +113,38 @@ def add_practitioner(db: Database, details: PractitionerDetails) -> Saved:
         )
         if existing is not None:
             return Saved(existing, None)
-        return put(
-            session, db, Practitioner, None, {"name": name, "team": team, "role": details.role}
-        )
+        return put(session, db, Practitioner, None, fields)
+
+
+def update_practitioner(db: Database, practitioner_id: str, details: PractitionerDetails) -> Saved:
+    """Change a practitioner's name, team or role."""
+    fields = _practitioner_fields(details)
+    with db.write() as session:
+        return put(session, db, Practitioner, practitioner_id, fields)
+
+
+def _auditor_fields(details: AuditorDetails) -> dict[str, str]:
+    name = details.name.strip()
+    if not name:
+        raise InvalidRecord("An auditor needs a name.")
+    return {"name": name, "role": details.role.strip()}
 
 
 def add_auditor(db: Database, details: AuditorDetails) -> Saved:
     """Add a senior leader, or return the one with the same name unchanged."""
-    name = details.name.strip()
-    if not name:
-        raise InvalidRecord("An auditor needs a name.")
+    fields = _auditor_fields(details)
+    name = fields["name"]
     with db.write() as session:
         existing = session.scalar(
             select(Auditor.id).where(Auditor.name == name, Auditor.deleted.is_(False))
         )
         if existing is not None:
             return Saved(existing, None)
-        return put(session, db, Auditor, None, {"name": name, "role": details.role.strip()})
+        return put(session, db, Auditor, None, fields)
+
+
+def update_auditor(db: Database, auditor_id: str, details: AuditorDetails) -> Saved:
+    """Change a senior leader's name or role."""
+    fields = _auditor_fields(details)
+    with db.write() as session:
+        return put(session, db, Auditor, auditor_id, fields)

@@ -189,6 +189,14 @@ def add_cohort(db: Database, week_id: str, details: CohortDetails) -> Saved:
         return put(session, db, Cohort, None, _cohort_fields(week_id, details, position or 0))
 
 
+def update_cohort(db: Database, cohort_id: str, details: CohortDetails) -> Saved:
+    """Rename a cohort or change its rules; it keeps its week and place."""
+    with db.write() as session:
+        cohort = get_live(session, Cohort, cohort_id)
+        fields = _cohort_fields(cohort.week_id, details, cohort.position)
+        return put(session, db, Cohort, cohort_id, fields)
+
+
 def place_children(db: Database, cohort_id: str, child_ids: Sequence[str]) -> int:
     """Put children into a cohort; those already in it are left alone. Returns how many joined."""
     with db.write() as session:

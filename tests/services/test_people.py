@@ -15,7 +15,9 @@ from pwdesk.services.people import (
     add_child,
     add_practitioner,
     child_by_reference,
+    update_auditor,
     update_child,
+    update_practitioner,
 )
 from pwdesk.store.database import Database
 
@@ -66,3 +68,15 @@ def test_auditors_are_matched_by_name(db: Database) -> None:
     assert add_auditor(db, AuditorDetails("Gareth Lumley")).id == first.id
     with pytest.raises(InvalidRecord, match="needs a name"):
         add_auditor(db, AuditorDetails("  "))
+
+
+def test_practitioners_and_auditors_can_be_edited(db: Database) -> None:
+    practitioner = add_practitioner(db, PractitionerDetails("Malik Farrant", "Team 2")).id
+    moved = update_practitioner(db, practitioner, PractitionerDetails("Malik Farrant", "Team 3"))
+    assert moved.changed
+    assert add_practitioner(db, PractitionerDetails("Malik Farrant", "Team 3")).id == practitioner
+    auditor = add_auditor(db, AuditorDetails("Nadia Solberg", "Service Manager")).id
+    assert not update_auditor(
+        db, auditor, AuditorDetails("Nadia Solberg", "Service Manager")
+    ).changed
+    assert update_auditor(db, auditor, AuditorDetails("Nadia Solberg", "Head of Service")).changed

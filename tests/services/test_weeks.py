@@ -19,10 +19,11 @@ from pwdesk.services.weeks import (
     list_weeks,
     place_children,
     previous_week,
+    update_cohort,
     update_week,
 )
 from pwdesk.store.database import Database
-from pwdesk.store.models import AuditLogEntry, RecordVersion
+from pwdesk.store.models import AuditLogEntry, Cohort, RecordVersion
 
 SEPTEMBER = WeekDetails(
     code="2018-09",
@@ -127,3 +128,19 @@ def test_placing_an_unknown_child_is_refused(db: Database) -> None:
     cohort_id = add_cohort(db, week_id, CohortDetails("Any")).id
     with pytest.raises(NotFound, match="no child with id"):
         place_children(db, cohort_id, ["00000000-0000-4000-8000-000000000000"])
+
+
+def test_a_cohort_can_be_renamed_and_keeps_its_place(db: Database) -> None:
+    week_id = create_week(db, SEPTEMBER).id
+    add_cohort(db, week_id, CohortDetails("First"))
+    second = add_cohort(db, week_id, CohortDetails("Second")).id
+    rules = ({"rule": "entered-care-between", "first": "2018-06-01", "last": "2018-08-31"},)
+    assert update_cohort(db, second, CohortDetails("Came into care June to August", rules)).changed
+    with db.read() as session:
+        cohort = session.get(Cohort, second)
+        assert cohort is not None
+        assert (cohort.name, cohort.position, cohort.rules) == (
+            "Came into care June to August",
+            1,
+            list(rules),
+        )
