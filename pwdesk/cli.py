@@ -20,6 +20,7 @@ from typing import Any
 from pwdesk import __version__
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import TemplateError
+from pwdesk.services.locations import default_database_path
 from pwdesk.store.database import Database, DatabaseError, create_database, open_database
 
 PASSPHRASE_ENV = "PWDESK_PASSPHRASE"
@@ -28,13 +29,6 @@ Handler = Callable[[argparse.Namespace], int]
 
 class UsageError(PwdeskError):
     """The command line asks for something that cannot be done as given."""
-
-
-def default_database_path() -> Path:
-    """The database in the user's data folder, used when ``--db`` is not given."""
-    from platformdirs import user_data_path
-
-    return user_data_path("pwdesk", appauthor=False) / "pwdesk.db"
 
 
 def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
@@ -314,6 +308,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    from pwdesk.gui.app import run  # Qt loads only for the desktop window
+
+    return run(_database_path(args))
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -353,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
+    command("gui", cmd_gui, "open the desktop window (the default with no command)")
     init = command("init", cmd_init, "create an empty encrypted database")
     init.add_argument("--device-name", help="a name for this laptop (default: its host name)")
     init.add_argument("--user", help="your name, stamped on what you save (default: your login)")
@@ -389,7 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(arguments or ["gui"])  # no command: the desktop window
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

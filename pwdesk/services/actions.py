@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from pwdesk.services.common import InvalidRecord, Saved, get_live, put
+from pwdesk.services.common import InvalidRecord, Saved, delete, get_live, put
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
 from pwdesk.store.models import Action, Assessment, PracticeWeek
@@ -79,3 +79,64 @@ def list_actions(db: Database, week_code: str) -> list[ActionRow]:
             for a in actions
         ]
     return sorted(rows, key=lambda row: (row.due_on or date.max, row.description, row.id))
+
+
+@dataclass(frozen=True)
+class AgreedAction:
+    """An action as typed on a form: ``action_id`` None for a new one."""
+
+    description: str
+    owner: str = ""
+    due_on: date | None = None
+    action_id: str | None = None
+    status: ActionStatus = ActionStatus.OPEN
+
+
+def record_actions(db: Database, record_id: str) -> list[ActionRow]:
+    """The actions agreed on one audit or observation, in the order they were made."""
+    with db.read() as session:
+        actions = session.scalars(
+            select(Action).where(Action.assessment_id == record_id, Action.deleted.is_(False))
+        ).all()
+        rows = [
+            ActionRow(a.id, a.assessment_id, a.description, a.owner, a.due_on, a.status)
+            for a in actions
+        ]
+    return sorted(rows, key=lambda row: (row.due_on or date.max, row.description))
+
+
+def set_record_actions(db: Database, record_id: str, actions: list[AgreedAction]) -> int:
+    """Make a record's agreed actions exactly ``actions``; returns how many changed.
+
+    New lines become actions, changed lines new versions, and actions no longer listed are
+    deleted (tombstoned), all in one transaction. Blank lines are ignored.
+    """
+    lines = [a for a in actions if a.description.strip()]
+    with db.write() as session:
+        record = get_live(session, Assessment, record_id)
+        existing = set(
+            session.scalars(
+                select(Action.id).where(
+                    Action.assessment_id == record_id, Action.deleted.is_(False)
+                )
+            )
+        )
+        changed = 0
+        kept: set[str] = set()
+        for line in lines:
+            fields = {
+                "week_id": record.week_id,
+                "assessment_id": record_id,
+                "description": line.description.strip(),
+                "owner": line.owner.strip(),
+                "due_on": line.due_on,
+                "status": ActionStatus(line.status).value,
+            }
+            action_id = line.action_id if line.action_id in existing else None
+            saved = put(session, db, Action, action_id, fields)
+            kept.add(saved.id)
+            changed += saved.changed
+        for gone in existing - kept:
+            delete(session, db, Action, gone)
+            changed += 1
+        return changed

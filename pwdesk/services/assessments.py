@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from pwdesk.domain.answers import answer_problems, missing_required, value_of
-from pwdesk.domain.templates import FormTemplate, Item, TemplateKind
+from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate, Item, TemplateKind
 from pwdesk.services.common import InvalidRecord, NotFound, Saved, get_live, put
 from pwdesk.services.templates import UnknownTemplate, catalogue
 from pwdesk.services.weeks import week_id_in
@@ -67,6 +67,12 @@ class RecordRow:
     held_on: date | None
     status: str
     overall_grade: str | None
+    overall_grade_id: str | None = None
+
+    @property
+    def observation_label(self) -> str:
+        """The observation's type in words ("Home visit"), or "" for a case audit."""
+        return OBSERVATION_TYPES.get(self.observation_type or "", self.observation_type or "")
 
 
 def _template_for(db: Database, draft: AssessmentDraft, current: Assessment | None) -> FormTemplate:
@@ -198,6 +204,7 @@ def list_records(db: Database, week_code: str) -> list[RecordRow]:
                 held_on=row.held_on,
                 status=row.status,
                 overall_grade=template.scale.grade(overall).label if overall else None,
+                overall_grade_id=overall,
             )
         )
     kind_order = {TemplateKind.CASE_AUDIT.value: 0, TemplateKind.OBSERVATION.value: 1}

@@ -12,8 +12,9 @@ from datetime import date
 from sqlalchemy import select
 
 from pwdesk.services.common import InvalidRecord, NotFound, Saved, put
+from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
-from pwdesk.store.models import Auditor, Child, Practitioner
+from pwdesk.store.models import Assessment, Auditor, Child, Cohort, CohortMember, Practitioner
 
 
 @dataclass(frozen=True)
@@ -148,3 +149,93 @@ def update_auditor(db: Database, auditor_id: str, details: AuditorDetails) -> Sa
     fields = _auditor_fields(details)
     with db.write() as session:
         return put(session, db, Auditor, auditor_id, fields)
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """One line of the children list."""
+
+    id: str
+    case_reference: str
+    date_of_birth: date | None
+    entered_care: date | None
+    legal_status: str
+    placement_type: str
+    team: str
+    cohorts: tuple[str, ...] = ()
+    audited: bool = False
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the practitioners or senior leaders list."""
+
+    id: str
+    name: str
+    team: str
+    role: str
+
+
+def list_children(db: Database, week_code: str | None = None) -> list[ChildRow]:
+    """Children by case reference; for a week, those in its cohorts or audited in it."""
+    with db.read() as session:
+        children = session.scalars(select(Child).where(Child.deleted.is_(False))).all()
+        cohorts: dict[str, list[str]] = {}
+        audited: set[str] = set()
+        if week_code is not None:
+            week_id = week_id_in(session, week_code)
+            for child_id, name in session.execute(
+                select(CohortMember.child_id, Cohort.name)
+                .join(Cohort, CohortMember.cohort_id == Cohort.id)
+                .where(
+                    Cohort.week_id == week_id,
+                    Cohort.deleted.is_(False),
+                    CohortMember.deleted.is_(False),
+                )
+                .order_by(Cohort.position)
+            ):
+                cohorts.setdefault(child_id, []).append(name)
+            audited = set(
+                session.scalars(
+                    select(Assessment.child_id).where(
+                        Assessment.week_id == week_id,
+                        Assessment.deleted.is_(False),
+                        Assessment.kind == "case-audit",
+                        Assessment.status == "completed",
+                    )
+                )
+            )
+        rows = [
+            ChildRow(
+                c.id,
+                c.case_reference,
+                c.date_of_birth,
+                c.entered_care,
+                c.legal_status,
+                c.placement_type,
+                c.team,
+                tuple(cohorts.get(c.id, ())),
+                c.id in audited,
+            )
+            for c in children
+            if week_code is None or c.id in cohorts or c.id in audited
+        ]
+    return sorted(rows, key=lambda row: row.case_reference)
+
+
+def list_practitioners(db: Database) -> list[PersonRow]:
+    """Every practitioner, by name."""
+    with db.read() as session:
+        people = session.scalars(
+            select(Practitioner).where(Practitioner.deleted.is_(False)).order_by(Practitioner.name)
+        ).all()
+        return [PersonRow(p.id, p.name, p.team, p.role) for p in people]
+
+
+def list_auditors(db: Database) -> list[PersonRow]:
+    """Every senior leader, by name."""
+    with db.read() as session:
+        people = session.scalars(
+            select(Auditor).where(Auditor.deleted.is_(False)).order_by(Auditor.name)
+        ).all()
+        return [PersonRow(a.id, a.name, "", a.role) for a in people]

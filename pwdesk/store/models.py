@@ -144,6 +144,20 @@ class StoredTemplate(Base):
     imported_at: Mapped[datetime]
 
 
+class DraftBuffer(Base):
+    """Unsaved typing, kept within a second of each keystroke so nothing is lost in a crash.
+
+    Not a record: it never travels and makes no version. It is cleared when the form is saved.
+    """
+
+    __tablename__ = "draft_buffer"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[str | None] = mapped_column(String(UUID_LENGTH))
+    payload: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
 class Versioned:
     """Columns every travelling record has; the other columns are its versioned content."""
 

@@ -1,0 +1,47 @@
+"""The composition root of the desktop application: builds the objects and wires them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from pwdesk import __version__
+from pwdesk.gui.main_window import MainWindow, settings_file
+from pwdesk.gui.unlock import CreateDatabaseDialog, UnlockDialog
+from pwdesk.resources import resource_path
+from pwdesk.services.locations import config_folder, default_database_path
+
+
+def application() -> QApplication:
+    """The one QApplication, named and styled."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv)
+    app.setApplicationName("pwdesk")
+    app.setApplicationDisplayName("pwdesk")
+    app.setApplicationVersion(__version__)
+    style = resource_path("style.qss")
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def run(db_path: Path | None = None) -> int:
+    """Open (or on first run create) the database, then show the main window until it closes."""
+    app = application()
+    path = db_path or default_database_path()
+    dialog: CreateDatabaseDialog | UnlockDialog
+    dialog = UnlockDialog(path) if path.exists() else CreateDatabaseDialog(path)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.database is None:
+        return 0
+    db = dialog.database
+    window = MainWindow(db, settings_file(config_folder()), location=f"Encrypted database: {path}")
+    window.show()
+    QTimer.singleShot(0, window.offer_recovery)
+    try:
+        return app.exec()
+    finally:
+        db.close()

@@ -1,0 +1,336 @@
+"""The main window: the week in focus, its dashboard and lists, and the records it opens."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+)
+
+from pwdesk import __version__
+from pwdesk.domain.templates import TemplateKind
+from pwdesk.gui.dashboard import DashboardPage
+from pwdesk.gui.form.actions_editor import ActionLine
+from pwdesk.gui.list_page import ListPage
+from pwdesk.gui.models import actions_model, children_model, people_model, record_model
+from pwdesk.gui.new_record import NewRecordDialog
+from pwdesk.gui.record_editor import (
+    Choice,
+    EditorState,
+    People,
+    RecordEditor,
+    editor_for_new,
+    state_from_payload,
+)
+from pwdesk.gui.recovery import RecoveryDialog
+from pwdesk.gui.settings_dialog import SettingsDialog
+from pwdesk.services.actions import list_actions, record_actions
+from pwdesk.services.assessments import draft_of, list_records
+from pwdesk.services.drafts import discard_draft, kept_drafts
+from pwdesk.services.people import list_auditors, list_children, list_practitioners
+from pwdesk.services.settings import load_settings, save_settings
+from pwdesk.services.stats import week_stats
+from pwdesk.services.templates import UnknownTemplate, catalogue
+from pwdesk.services.weeks import WeekSummary, list_weeks
+from pwdesk.store.database import Database
+
+
+class MainWindow(QMainWindow):
+    """Everything for one database: weeks, dashboard, lists; records open in their own windows."""
+
+    def __init__(self, db: Database, settings: QSettings, location: str = "") -> None:
+        super().__init__()
+        self.db = db
+        self.settings = settings
+        self.weeks: list[WeekSummary] = []
+        self.editors: dict[str, RecordEditor] = {}
+        self.setWindowTitle("pwdesk")
+
+        self.week_box = QComboBox()
+        self.week_box.setAccessibleName("Practice Week")
+        self.week_box.setMinimumWidth(320)
+        self.week_box.currentIndexChanged.connect(self._week_changed)
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        week_label = QLabel("Practice &Week: ")
+        week_label.setBuddy(self.week_box)
+        toolbar.addWidget(week_label)
+        toolbar.addWidget(self.week_box)
+        toolbar.addSeparator()
+        self.new_audit_action = self._action("New &audit", "Ctrl+N", self.new_audit)
+        self.new_observation_action = self._action(
+            "New &observation", "Ctrl+Shift+N", self.new_observation
+        )
+        toolbar.addAction(self.new_audit_action)
+        toolbar.addAction(self.new_observation_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self._action("&Refresh", "F5", self.refresh))
+        toolbar.addAction(self._action("&Settings", "Ctrl+,", self.edit_settings))
+        toolbar.addAction(self._action("A&bout", "F1", self.about))
+        self.addToolBar(toolbar)
+
+        self.dashboard = DashboardPage()
+        self.audits = ListPage(record_model(observations=False), "Case audits", "No audits yet.")
+        self.observations = ListPage(
+            record_model(observations=True), "Observations", "No observations yet."
+        )
+        self.children_page = ListPage(children_model(), "Children", "No children in this week.")
+        self.practitioners = ListPage(people_model(), "Practitioners", "No practitioners yet.")
+        self.actions_page = ListPage(actions_model(), "Agreed actions", "No agreed actions yet.")
+        self.audits.opened.connect(self.open_record)
+        self.observations.opened.connect(self.open_record)
+        self.actions_page.opened.connect(self._open_action)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for page, title in (
+            (self.dashboard, "&Dashboard"),
+            (self.audits, "Case a&udits"),
+            (self.observations, "Obser&vations"),
+            (self.children_page, "&Children"),
+            (self.practitioners, "&Practitioners"),
+            (self.actions_page, "Ac&tions"),
+        ):
+            self.tabs.addTab(page, title)
+        self.setCentralWidget(self.tabs)
+        self.location = QLabel(location)
+        self.statusBar().addPermanentWidget(self.location)
+        self._restore_geometry()
+        self.load_weeks()
+
+    def _action(self, text: str, shortcut: str, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{text.replace('&', '')} ({shortcut})")
+        action.triggered.connect(slot)
+        return action
+
+    # --- weeks and lists ----------------------------------------------------------------------
+
+    @property
+    def week(self) -> WeekSummary | None:
+        """The week in focus."""
+        index = self.week_box.currentIndex()
+        return self.weeks[index] if 0 <= index < len(self.weeks) else None
+
+    def load_weeks(self) -> None:
+        """Read the weeks and focus the one last used (or the newest)."""
+        remembered = self.settings.value("week", "")
+        self.weeks = list_weeks(self.db)
+        self.week_box.blockSignals(True)
+        self.week_box.clear()
+        for week in self.weeks:
+            self.week_box.addItem(f"{week.code} — {week.title}", week.code)
+        codes = [week.code for week in self.weeks]
+        self.week_box.setCurrentIndex(codes.index(remembered) if remembered in codes else 0)
+        self.week_box.blockSignals(False)
+        self.refresh()
+
+    def _week_changed(self) -> None:
+        if self.week is not None:
+            self.settings.setValue("week", self.week.code)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload every list and the dashboard for the week in focus."""
+        week = self.week
+        has_week = week is not None
+        self.new_audit_action.setEnabled(has_week)
+        self.new_observation_action.setEnabled(has_week)
+        self.practitioners.model.set_rows(list_practitioners(self.db))
+        if week is None:
+            self.dashboard.clear("There is no Practice Week yet. A QA officer sets one up.")
+            for page in (self.audits, self.observations, self.children_page, self.actions_page):
+                page.model.set_rows([])
+            self.statusBar().showMessage("No Practice Week yet.")
+            return
+        records = list_records(self.db, week.code)
+        self.audits.model.set_rows([r for r in records if r.kind == TemplateKind.CASE_AUDIT])
+        self.observations.model.set_rows([r for r in records if r.kind == TemplateKind.OBSERVATION])
+        self.children_page.model.set_rows(list_children(self.db, week.code))
+        self.actions_page.model.set_rows(list_actions(self.db, week.code))
+        summary, stats = week_stats(self.db, week.code)
+        self.dashboard.show_week(summary, stats)
+        self.setWindowTitle(f"pwdesk — {week.code} {week.title}")
+        drafts = sum(r.status == "draft" for r in records)
+        self.statusBar().showMessage(
+            f"{stats.audits} case audits and {stats.observations_total} observations completed"
+            + (f"; {drafts} drafts" if drafts else "")
+        )
+
+    def people(self) -> People:
+        """Whom new and opened records can name."""
+        week = self.week
+        children = list_children(self.db, week.code if week else None) or list_children(self.db)
+        return People(
+            children=[Choice(c.case_reference, c.id) for c in children],
+            practitioners=[
+                Choice(f"{p.name} ({p.team})" if p.team else p.name, p.id)
+                for p in list_practitioners(self.db)
+            ],
+            auditors=[Choice(a.name, a.id) for a in list_auditors(self.db)],
+        )
+
+    def _me(self) -> str | None:
+        name = load_settings(self.db).user_name
+        return next((a.id for a in list_auditors(self.db) if a.name == name), None)
+
+    # --- records ------------------------------------------------------------------------------
+
+    def new_audit(self) -> RecordEditor | None:
+        """Start a case audit in the week in focus."""
+        return self._new(TemplateKind.CASE_AUDIT)
+
+    def new_observation(self) -> RecordEditor | None:
+        """Start an observation of practice in the week in focus."""
+        return self._new(TemplateKind.OBSERVATION)
+
+    def new_record_dialog(self, kind: TemplateKind) -> NewRecordDialog | None:
+        """The dialog that starts a new record of ``kind`` (None without a week)."""
+        week = self.week
+        if week is None:
+            return None
+        templates = catalogue(self.db)
+        if kind is TemplateKind.CASE_AUDIT:
+            forms = [templates.get(week.case_audit_template)]
+        else:
+            forms = [templates.get(t) for t in week.observation_templates]
+        return NewRecordDialog(forms, self.people(), self)
+
+    def _new(self, kind: TemplateKind) -> RecordEditor | None:
+        dialog = self.new_record_dialog(kind)
+        if dialog is None or dialog.exec() != NewRecordDialog.DialogCode.Accepted:
+            return None
+        return self.start_record(dialog)
+
+    def start_record(self, dialog: NewRecordDialog) -> RecordEditor:
+        """Open an editor for the record chosen in an accepted NewRecordDialog."""
+        assert self.week is not None
+        editor = editor_for_new(
+            self.db,
+            dialog.chosen_template(),
+            self.week.id,
+            self.people(),
+            child_id=dialog.chosen_child(),
+            practitioner_id=dialog.chosen_practitioner(),
+            auditor_id=self._me(),
+        )
+        return self._show_editor(editor)
+
+    def open_record(self, record_id: str) -> RecordEditor:
+        """Open a saved audit or observation (or raise its window if it is open)."""
+        if record_id in self.editors:
+            editor = self.editors[record_id]
+            editor.raise_()
+            editor.activateWindow()
+            return editor
+        draft, status = draft_of(self.db, record_id)
+        template = catalogue(self.db).get(draft.template_id, draft.template_version)
+        actions = tuple(
+            ActionLine(a.description, a.owner, a.due_on, a.id)
+            for a in record_actions(self.db, record_id)
+        )
+        state = EditorState(template, draft, status, record_id, actions)
+        return self._show_editor(RecordEditor(self.db, state, self.people()))
+
+    def _open_action(self, action_id: str) -> None:
+        for row in list_actions(self.db, self.week.code if self.week else ""):
+            if row.id == action_id and row.assessment_id:
+                self.open_record(row.assessment_id)
+
+    def _show_editor(self, editor: RecordEditor) -> RecordEditor:
+        key = editor.record_id or editor.draft_key
+        self.editors[key] = editor
+        editor.saved.connect(lambda record_id: self._saved(editor, record_id))
+        editor.closed.connect(lambda: self._forget(editor))
+        editor.show()
+        return editor
+
+    def _saved(self, editor: RecordEditor, record_id: str) -> None:
+        for key, open_editor in list(self.editors.items()):
+            if open_editor is editor and key != record_id:
+                del self.editors[key]
+        self.editors[record_id] = editor
+        self.refresh()
+
+    def _forget(self, editor: RecordEditor) -> None:
+        for key, open_editor in list(self.editors.items()):
+            if open_editor is editor:
+                del self.editors[key]
+
+    # --- never lose a word --------------------------------------------------------------------
+
+    def offer_recovery(self) -> RecoveryDialog | None:
+        """If unsaved typing was left by a crash, offer it back (a non-blocking dialog)."""
+        drafts = kept_drafts(self.db)
+        if not drafts:
+            return None
+        templates = catalogue(self.db)
+        references = {c.id: c.case_reference for c in list_children(self.db)}
+        describe = {}
+        for draft in drafts:
+            title = draft.payload.get("template_id", "form")
+            with suppress(UnknownTemplate):
+                title = templates.get(title, draft.payload.get("template_version")).title
+            child = references.get(draft.payload.get("child_id") or "")
+            describe[draft.key] = f"{title}, {child}" if child else title
+        dialog = RecoveryDialog(drafts, describe, self)
+        dialog.finished.connect(lambda choice: self._recovery_chosen(dialog, choice))
+        dialog.open()
+        return dialog
+
+    def _recovery_chosen(self, dialog: RecoveryDialog, choice: int) -> None:
+        templates = catalogue(self.db)
+        for draft in dialog.drafts:
+            if choice == RecoveryDialog.DISCARD:
+                discard_draft(self.db, draft.key)
+            elif choice == RecoveryDialog.RECOVER:
+                payload = draft.payload
+                template = templates.get(payload["template_id"], payload.get("template_version"))
+                state = state_from_payload(draft.key, payload, template)
+                self._show_editor(RecordEditor(self.db, state, self.people()))
+
+    # --- settings and the window ------------------------------------------------------------
+
+    def edit_settings(self) -> None:
+        """Change the authority, your name and role, the device name."""
+        dialog = SettingsDialog(load_settings(self.db), self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            save_settings(self.db, dialog.settings())
+
+    def about(self) -> None:
+        """Version and what pwdesk is."""
+        QMessageBox.about(
+            self,
+            "About pwdesk",
+            f"pwdesk {__version__}\n\nPractice Week audits, observations, feedback and reports "
+            "for children's social care.",
+        )
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            return
+        self.resize(1200, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for editor in list(self.editors.values()):
+            editor.close()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.sync()
+        event.accept()
+
+
+def settings_file(folder: Path) -> QSettings:
+    """Window settings (geometry, last week) in an ini file of pwdesk's own."""
+    return QSettings(str(folder / "pwdesk-window.ini"), QSettings.Format.IniFormat)

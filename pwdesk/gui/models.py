@@ -1,0 +1,173 @@
+"""Item models for the lists: plain rows in, so ``data()`` never touches the database.
+
+One small table model class, configured per list by named columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from pwdesk.reports.palette import grade_colours
+from pwdesk.services.assessments import RecordRow
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value.day} {value:%b %Y}"
+    if isinstance(value, tuple | list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+def _sort_key(value: object) -> object:
+    # One comparable type per column whatever the values: text, with dates as ISO text.
+    if isinstance(value, date):
+        return value.isoformat()
+    return _text(value).casefold()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its title, how to read a row, and optionally the grade it shows."""
+
+    title: str
+    value: Callable[[Any], object]
+    grade: Callable[[Any], str | None] | None = None
+    emphasis: Callable[[Any], bool] | None = None  # shown in italics when true (e.g. drafts)
+
+
+class RowTableModel(QAbstractTableModel):
+    """Rows of plain data shown through named columns; sortable by SORT_ROLE."""
+
+    def __init__(self, columns: Sequence[Column], row_id: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._columns = tuple(columns)
+        self._row_id = row_id
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        """The plain row behind a model row."""
+        return self._rows[row]
+
+    def row_ids(self) -> list[str]:
+        """The ids of every row, in model order."""
+        return [self._row_id(row) for row in self._rows]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        if not (0 <= index.column() < len(self._columns)):
+            return None
+        row, column = self._rows[index.row()], self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _text(column.value(row))
+        if role == SORT_ROLE:
+            return _sort_key(column.value(row))
+        if role == ROW_ID_ROLE:
+            return self._row_id(row)
+        if role == Qt.ItemDataRole.FontRole and column.emphasis and column.emphasis(row):
+            font = QFont()
+            font.setItalic(True)
+            return font
+        grade = column.grade(row) if column.grade else None
+        if grade and role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor(grade_colours(grade)[0]))
+        if grade and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(grade_colours(grade)[1]))
+        return None
+
+
+def _is_draft(row: RecordRow) -> bool:
+    return row.status == "draft"
+
+
+def record_model(*, observations: bool) -> RowTableModel:
+    """Audits (or observations) of a week: who, when, status and overall grade."""
+    columns = [
+        Column("Date", lambda r: r.held_on),
+        Column("Child", lambda r: r.case_reference),
+        Column("Practitioner", lambda r: r.practitioner),
+        Column("Senior leader", lambda r: r.auditor),
+        Column("Status", lambda r: r.status.capitalize(), emphasis=_is_draft),
+        Column("Overall grade", lambda r: r.overall_grade, grade=lambda r: r.overall_grade_id),
+    ]
+    if observations:
+        columns.insert(1, Column("Observation", lambda r: r.observation_label))
+    return RowTableModel(columns, lambda r: r.id)
+
+
+def children_model() -> RowTableModel:
+    """Children of a week by case reference: cohorts, dates, whether audited."""
+    return RowTableModel(
+        [
+            Column("Case reference", lambda r: r.case_reference),
+            Column("Cohorts", lambda r: r.cohorts),
+            Column("Date of birth", lambda r: r.date_of_birth),
+            Column("Entered care", lambda r: r.entered_care),
+            Column("Legal status", lambda r: r.legal_status),
+            Column("Placement", lambda r: r.placement_type),
+            Column("Audited", lambda r: "Yes" if r.audited else "Not yet"),
+        ],
+        lambda r: r.id,
+    )
+
+
+def people_model() -> RowTableModel:
+    """Practitioners: name, team, role."""
+    return RowTableModel(
+        [
+            Column("Name", lambda r: r.name),
+            Column("Team", lambda r: r.team),
+            Column("Role", lambda r: r.role),
+        ],
+        lambda r: r.id,
+    )
+
+
+def actions_model() -> RowTableModel:
+    """Agreed actions: what, who, by when, how it stands."""
+    return RowTableModel(
+        [
+            Column("Due", lambda r: r.due_on),
+            Column("Action", lambda r: r.description),
+            Column("Owner", lambda r: r.owner),
+            Column("Status", lambda r: r.status.replace("-", " ").capitalize()),
+        ],
+        lambda r: r.id,
+    )

@@ -1,0 +1,407 @@
+"""The window a senior leader types an audit or observation into.
+
+Never lose a word: every edit restarts a short timer; when it fires the form's whole state is kept
+in the draft buffer (in the encrypted database) on a background thread, so typing never waits on
+the disk. Versions, the records that travel, are cut only when the user saves, completes or closes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pwdesk.domain.answers import missing_required
+from pwdesk.domain.dates import parse_date
+from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.templates import FormTemplate, TemplateKind
+from pwdesk.gui.form.actions_editor import ActionLine
+from pwdesk.gui.form.assessment_form import AssessmentForm
+from pwdesk.services.actions import AgreedAction, set_record_actions
+from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment
+from pwdesk.services.drafts import discard_draft, keep_draft
+from pwdesk.store.database import Database
+
+AUTOSAVE_DELAY_MS = 700
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An entry of a chooser: the words shown and the record id behind them."""
+
+    label: str
+    id: str
+
+
+@dataclass(frozen=True)
+class People:
+    """Whom a record can name: children, practitioners and senior leaders."""
+
+    children: Sequence[Choice]
+    practitioners: Sequence[Choice]
+    auditors: Sequence[Choice]
+
+
+@dataclass(frozen=True)
+class EditorState:
+    """Everything an editor opens with: a saved record, a new one, or a recovered draft."""
+
+    template: FormTemplate
+    draft: AssessmentDraft
+    status: Status = Status.DRAFT
+    record_id: str | None = None
+    actions: tuple[ActionLine, ...] = ()
+    draft_key: str = ""
+
+    def payload(self) -> dict[str, Any]:
+        """The state as plain data, for the draft buffer."""
+        draft = self.draft
+        return {
+            "template_id": self.template.id,
+            "template_version": self.template.version,
+            "week_id": draft.week_id,
+            "child_id": draft.child_id,
+            "practitioner_id": draft.practitioner_id,
+            "auditor_id": draft.auditor_id,
+            "held_on": draft.held_on.isoformat() if draft.held_on else None,
+            "answers": {key: dict(value) for key, value in draft.answers.items()},
+            "status": self.status.value,
+            "record_id": self.record_id,
+            "actions": [
+                {
+                    "description": line.description,
+                    "owner": line.owner,
+                    "due_on": line.due_on.isoformat() if line.due_on else None,
+                    "action_id": line.action_id,
+                }
+                for line in self.actions
+            ],
+        }
+
+
+def state_from_payload(key: str, payload: dict[str, Any], template: FormTemplate) -> EditorState:
+    """Rebuild an editor's state from a kept draft."""
+    draft = AssessmentDraft(
+        week_id=payload["week_id"],
+        template_id=template.id,
+        template_version=template.version,
+        child_id=payload.get("child_id"),
+        practitioner_id=payload.get("practitioner_id"),
+        auditor_id=payload.get("auditor_id"),
+        held_on=parse_date(payload.get("held_on")),
+        answers=payload.get("answers", {}),
+    )
+    actions = tuple(
+        ActionLine(
+            line.get("description", ""),
+            line.get("owner", ""),
+            parse_date(line.get("due_on")),
+            line.get("action_id"),
+        )
+        for line in payload.get("actions", [])
+    )
+    return EditorState(
+        template=template,
+        draft=draft,
+        status=Status(payload.get("status", Status.DRAFT)),
+        record_id=payload.get("record_id"),
+        actions=actions,
+        draft_key=key,
+    )
+
+
+def _chooser(choices: Sequence[Choice], name: str, none_label: str | None) -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.setAccessibleName(name)
+    if none_label is not None:
+        combo.addItem(none_label, None)
+    for choice in choices:
+        combo.addItem(choice.label, choice.id)
+    completer = QCompleter(combo.model(), combo)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    combo.setCompleter(completer)
+    line = combo.lineEdit()
+    assert line is not None  # the combo is editable
+    line.setPlaceholderText(f"Type to search {name.lower()}…")
+    if none_label is None:
+        combo.setCurrentIndex(-1)  # nothing chosen until the user chooses
+    combo.setMinimumWidth(260)
+    return combo
+
+
+def _select(combo: QComboBox, record_id: str | None) -> None:
+    index = combo.findData(record_id)
+    combo.setCurrentIndex(index if index >= 0 else (0 if combo.itemData(0) is None else -1))
+
+
+def _chosen(combo: QComboBox) -> str | None:
+    # What was typed must match an entry; a half-typed search chooses nothing.
+    index = combo.findText(combo.currentText(), Qt.MatchFlag.MatchExactly)
+    data = combo.itemData(index) if index >= 0 else None
+    return str(data) if data else None
+
+
+class RecordEditor(QWidget):
+    """One audit or observation, open for typing; a window of its own."""
+
+    saved = Signal(str)  # a version was cut: the record's id
+    draft_kept = Signal()  # the buffer holds the latest typing
+    closed = Signal()
+
+    def __init__(self, db: Database, state: EditorState, people: People) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.db = db
+        self.template = state.template
+        self.record_id = state.record_id
+        self.status = state.status
+        self.week_id = state.draft.week_id
+        self.draft_key = state.draft_key or f"new-{uuid.uuid4()}"
+        self._dirty = bool(state.draft_key)  # a recovered draft holds unsaved work
+        self._loading = True
+        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwdesk-draft")
+        self._pending: Future[None] | None = None
+        self.draft_kept.connect(self._show_kept)
+        self.resize(900, 860)
+
+        is_audit = self.template.kind is TemplateKind.CASE_AUDIT
+        self.child = _chooser(
+            people.children, "Child (case reference)", None if is_audit else "No particular child"
+        )
+        self.practitioner = _chooser(people.practitioners, "Practitioner", "Not chosen yet")
+        self.auditor = _chooser(people.auditors, "Senior leader", "Not chosen yet")
+        self.held_on = QDateEdit()
+        self.held_on.setCalendarPopup(True)
+        self.held_on.setDisplayFormat("d MMM yyyy")
+        self.held_on.setAccessibleName("Date")
+        header = QFormLayout()
+        header.addRow("&Child:", self.child)
+        header.addRow("&Practitioner:", self.practitioner)
+        header.addRow("Senior &leader:", self.auditor)
+        header.addRow("&Date:", self.held_on)
+
+        self.form = AssessmentForm(self.template)
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.missing.setObjectName("missing")
+        self.missing.setAccessibleName("Required items still to answer")
+        self.state_line = QLabel()
+        self.state_line.setObjectName("muted")
+        self.state_line.setAccessibleName("Save status")
+
+        self.save_button = QPushButton("&Save")
+        self.save_button.setToolTip("Save a version now (Ctrl+S)")
+        self.complete_button = QPushButton("Mark &completed")
+        self.complete_button.setToolTip("Check every required item and complete (Ctrl+Enter)")
+        self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Save and close (Ctrl+W)")
+        self.save_button.clicked.connect(self.save)
+        self.complete_button.clicked.connect(self.complete)
+        self.close_button.clicked.connect(self.close)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.complete)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.complete)
+        QShortcut(QKeySequence.StandardKey.Close, self, self.close)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.state_line, 1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.complete_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.missing)
+        layout.addWidget(self.form, 1)
+        layout.addLayout(buttons)
+        QWidget.setTabOrder(self.held_on, self.form)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._timer.timeout.connect(self.keep_now)
+
+        _select(self.child, state.draft.child_id)
+        _select(self.practitioner, state.draft.practitioner_id)
+        _select(self.auditor, state.draft.auditor_id)
+        self.held_on.setDate(_qdate(state.draft.held_on or date.today()))
+        self.form.set_answers(state.draft.answers)
+        self.form.set_action_lines(list(state.actions))
+        for combo in (self.child, self.practitioner, self.auditor):
+            combo.currentTextChanged.connect(self._edited)
+        self.held_on.dateChanged.connect(self._edited)
+        self.form.changed.connect(self._edited)
+        self._loading = False
+        self._refresh()
+        if self._dirty:
+            self.state_line.setText("Recovered unsaved typing: check it, then save.")
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def current_draft(self) -> AssessmentDraft:
+        """What the form holds now, as a draft to save."""
+        held_on = self.held_on.date()
+        return AssessmentDraft(
+            week_id=self.week_id,
+            template_id=self.template.id,
+            template_version=self.template.version,
+            child_id=_chosen(self.child),
+            practitioner_id=_chosen(self.practitioner),
+            auditor_id=_chosen(self.auditor),
+            held_on=date(held_on.year(), held_on.month(), held_on.day()),
+            answers=self.form.answers(),
+        )
+
+    def current_state(self) -> EditorState:
+        """The whole editor as plain data."""
+        return EditorState(
+            template=self.template,
+            draft=self.current_draft(),
+            status=self.status,
+            record_id=self.record_id,
+            actions=tuple(self.form.action_lines()),
+            draft_key=self.draft_key,
+        )
+
+    @property
+    def dirty(self) -> bool:
+        """Whether there is typing not yet saved as a version."""
+        return self._dirty
+
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        self._timer.start()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        missing = missing_required(self.template, self.form.answers())
+        if self.template.kind is TemplateKind.CASE_AUDIT and _chosen(self.child) is None:
+            names = ["Child"] + [item.label for item in missing]
+        else:
+            names = [item.label for item in missing]
+        self.missing.setText(
+            "Required before completion: " + "; ".join(names)
+            if names
+            else "Every required item is answered."
+        )
+        title = self.template.title
+        child = self.child.currentText() if _chosen(self.child) else ""
+        status = "completed" if self.status is Status.COMPLETED else "draft"
+        self.setWindowTitle(f"{title} — {child} ({status})" if child else f"{title} ({status})")
+
+    # --- never lose a word --------------------------------------------------------------------
+
+    def keep_now(self) -> Future[None]:
+        """Put the current state in the draft buffer, on the background thread."""
+        self._timer.stop()
+        payload = self.current_state().payload()
+        db, key, record_id = self.db, self.draft_key, self.record_id
+
+        def keep() -> None:
+            keep_draft(db, key, record_id, payload)
+            self.draft_kept.emit()
+
+        self._pending = self._keeper.submit(keep)
+        return self._pending
+
+    def _show_kept(self) -> None:
+        self.state_line.setText(f"Typing kept at {_now_text()}; saved as a version on Save.")
+
+    def _wait_for_keeper(self) -> None:
+        if self._pending is not None:
+            try:
+                self._pending.result(timeout=10)
+            except Exception as error:  # shown, never swallowed: the user must know
+                self.state_line.setText(f"Could not keep your typing: {error}")
+
+    # --- versions -----------------------------------------------------------------------------
+
+    def save(self, status: Status | None = None) -> bool:
+        """Cut a version of the record and its actions; True on success."""
+        self._timer.stop()
+        self._wait_for_keeper()
+        draft = self.current_draft()
+        try:
+            saved = save_assessment(self.db, self.record_id, draft, status=status)
+            self.record_id = saved.id
+            lines = [
+                AgreedAction(line.description, line.owner, line.due_on, line.action_id)
+                for line in self.form.action_lines()
+            ]
+            changed = set_record_actions(self.db, saved.id, lines) + saved.changed
+        except PwdeskError as error:
+            self.keep_now()
+            QMessageBox.warning(self, "Not saved", f"{error}\n\nYour typing is kept as a draft.")
+            return False
+        if status is not None:
+            self.status = status
+        discard_draft(self.db, self.draft_key)
+        self._dirty = False
+        self.state_line.setText(f"Saved at {_now_text()}." if changed else "Nothing had changed.")
+        self._refresh()
+        self.saved.emit(saved.id)
+        return True
+
+    def complete(self) -> bool:
+        """Complete the record if every required item is answered; else show what is missing."""
+        missing = missing_required(self.template, self.form.answers())
+        self.form.show_missing([item.id for item in missing])
+        if self.template.kind is TemplateKind.CASE_AUDIT and _chosen(self.child) is None:
+            self.child.setFocus()
+            self.state_line.setText("Choose the child before completing.")
+            return False
+        if missing:
+            self.form.focus_item(missing[0].id)
+            count = len(missing)
+            self.state_line.setText(
+                f"Not completed: {count} required item{'s' if count > 1 else ''} still to answer."
+            )
+            return False
+        return self.save(Status.COMPLETED)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._dirty and not self.save():
+            # The typing is safe in the buffer and will be offered back at the next start.
+            self._wait_for_keeper()
+        self._timer.stop()
+        self._keeper.shutdown(wait=True)
+        self.closed.emit()
+        event.accept()
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _now_text() -> str:
+    return QTime.currentTime().toString("HH:mm:ss")
+
+
+def editor_for_new(
+    db: Database, template: FormTemplate, week_id: str, people: People, **chosen: Any
+) -> RecordEditor:
+    """An editor for a new record of ``template`` in a week, with the header pre-filled."""
+    draft = AssessmentDraft(week_id=week_id, template_id=template.id, **chosen)
+    state = EditorState(template=template, draft=replace(draft, template_version=template.version))
+    return RecordEditor(db, state, people)

@@ -1,0 +1,54 @@
+"""The settings of one database: the authority, the user, the device, the protective marking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from pwdesk.store.database import Database
+
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """What a user sets once: who they are, where they work, how documents are marked."""
+
+    authority_name: str = ""
+    user_name: str = ""
+    user_role: str = ""
+    device_name: str = ""
+    protective_marking: str = DEFAULT_MARKING
+
+
+_KEYS = {
+    "authority_name": "authority_name",
+    "user_name": "user_name",
+    "user_role": "user_role",
+    "device_name": "device_name",
+    "protective_marking": "protective_marking",
+}
+
+
+def load_settings(db: Database) -> AppSettings:
+    """The settings as stored, with the identity's user and device as defaults."""
+    return AppSettings(
+        authority_name=db.setting("authority_name"),
+        user_name=db.setting("user_name", db.identity.user),
+        user_role=db.setting("user_role"),
+        device_name=db.setting("device_name", db.identity.device_name),
+        protective_marking=db.setting("protective_marking", DEFAULT_MARKING) or DEFAULT_MARKING,
+    )
+
+
+def save_settings(db: Database, settings: AppSettings) -> None:
+    """Store every changed setting; the user and device names apply to saves from now on."""
+    current = load_settings(db)
+    for field, key in _KEYS.items():
+        value = str(getattr(settings, field)).strip()
+        if value != getattr(current, field):
+            db.set_setting(key, value)
+    db.identity = replace(
+        db.identity,
+        user=settings.user_name.strip() or db.identity.user,
+        device_name=settings.device_name.strip() or db.identity.device_name,
+    )

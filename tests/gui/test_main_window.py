@@ -1,0 +1,231 @@
+"""The senior leader's day, driven through real widgets: audit by keyboard, validate, complete,
+find, reopen; and typing recovered after the process is killed mid-sentence."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pwdesk.domain.templates import TemplateKind
+from pwdesk.gui.main_window import MainWindow, settings_file
+from pwdesk.gui.record_editor import RecordEditor
+from pwdesk.gui.recovery import RecoveryDialog
+from pwdesk.services.assessments import list_records
+from pwdesk.services.drafts import kept_drafts
+from pwdesk.services.people import (
+    AuditorDetails,
+    ChildDetails,
+    PractitionerDetails,
+    add_auditor,
+    add_child,
+    add_practitioner,
+)
+from pwdesk.services.settings import AppSettings, save_settings
+from pwdesk.services.templates import catalogue
+from pwdesk.services.weeks import WeekDetails, create_week
+from pwdesk.store.database import Database, open_database
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import type_text
+
+
+@pytest.fixture
+def week_db(db: Database) -> Database:
+    """A database with one week, two children, a practitioner and the user as senior leader."""
+    create_week(
+        db, WeekDetails("2019-03", "Practice Week March 2019", date(2019, 3, 11), date(2019, 3, 15))
+    )
+    add_child(db, ChildDetails("CR200001", date(2012, 4, 1), date(2017, 1, 9)))
+    add_child(db, ChildDetails("CR200002", date(2014, 8, 3), date(2018, 12, 1)))
+    add_practitioner(db, PractitionerDetails("Élodie Marchetti", "Care Planning"))
+    add_auditor(db, AuditorDetails("Gareth Lumley", "Service Manager"))
+    save_settings(db, AppSettings(user_name="Gareth Lumley", authority_name="Fictional Borough"))
+    return db
+
+
+@pytest.fixture
+def window(qtbot: QtBot, week_db: Database, tmp_path: Path) -> MainWindow:
+    main = MainWindow(week_db, settings_file(tmp_path))
+    qtbot.addWidget(main)
+    main.show()
+    return main
+
+
+def start_audit(qtbot: QtBot, window: MainWindow, reference: str) -> RecordEditor:
+    dialog = window.new_record_dialog(TemplateKind.CASE_AUDIT)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.child.lineEdit(), reference)
+    qtbot.keyClicks(dialog.practitioner.lineEdit(), "Élodie"[1:])  # search by part of a name
+    dialog.practitioner.setCurrentIndex(
+        dialog.practitioner.findText("Élodie Marchetti (Care Planning)")
+    )
+    dialog._start()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    editor = window.start_record(dialog)
+    qtbot.addWidget(editor)
+    with qtbot.waitActive(editor):
+        editor.activateWindow()
+    return editor
+
+
+def grade_by_keyboard(
+    qtbot: QtBot, editor: RecordEditor, item_id: str, key: Qt.Key, evidence: str
+) -> None:
+    picker = editor.form.editor_for(item_id)
+    picker.setFocus()
+    qtbot.keyClick(picker, key)
+    qtbot.keyClick(picker, Qt.Key.Key_Tab)
+    box = QApplication.focusWidget()
+    assert box is not None
+    assert "evidence" in box.accessibleName().lower()
+    type_text(box, evidence)
+
+
+def test_an_audit_is_typed_graded_validated_completed_found_and_reopened(
+    qtbot: QtBot, window: MainWindow, week_db: Database
+) -> None:
+    editor = start_audit(qtbot, window, "CR200001")
+    template = editor.template
+    grade_by_keyboard(
+        qtbot,
+        editor,
+        "placement-stability",
+        Qt.Key.Key_1,
+        "Settled with the same carers since 2017; Zoë says she feels at home.",
+    )
+
+    assert not editor.complete()
+    assert "Not completed" in editor.state_line.text()
+    assert "What is working well" in editor.missing.text()
+    assert "Stability of the placement" not in editor.missing.text()
+
+    for item in template.aspects():
+        if item.id != "placement-stability":
+            editor.form.editor_for(item.id).setFocus()
+            qtbot.keyClick(editor.form.editor_for(item.id), Qt.Key.Key_2)
+    for item_id, text in (
+        ("strengths", "Knows the child well."),
+        ("areas-for-development", "Start life story work."),
+    ):
+        box = editor.form.editor_for(item_id)
+        box.setFocus()
+        type_text(box, text)
+    overall = editor.form.editor_for("overall")
+    overall.setFocus()
+    qtbot.keyClick(overall, Qt.Key.Key_2)
+    assert editor.missing.text() == "Every required item is answered."
+
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    record_id = editor.record_id
+    assert record_id is not None
+    assert kept_drafts(week_db) == []
+
+    [row] = [r for r in list_records(week_db, "2019-03") if r.id == record_id]
+    assert (row.status, row.overall_grade, row.case_reference) == ("completed", "Good", "CR200001")
+    assert record_id in window.audits.visible_ids()
+    editor.close()
+
+    window.audits.search.setText("CR200001")
+    assert window.audits.visible_ids() == [record_id]
+    reopened = window.open_record(record_id)
+    qtbot.addWidget(reopened)
+    answers = reopened.form.answers()
+    assert answers["placement-stability"] == {
+        "value": "outstanding",
+        "note": "Settled with the same carers since 2017; Zoë says she feels at home.",
+    }
+    assert reopened.status.value == "completed"
+    reopened.close()
+
+
+def test_typing_is_kept_within_a_second_without_cutting_a_version(
+    qtbot: QtBot, window: MainWindow, week_db: Database
+) -> None:
+    editor = start_audit(qtbot, window, "CR200002")
+    grade_by_keyboard(
+        qtbot, editor, "childs-voice", Qt.Key.Key_3, "Wishes recorded in the child's words"
+    )
+    qtbot.waitUntil(lambda: len(kept_drafts(week_db)) == 1, timeout=3000)
+    assert "child's words" in str(kept_drafts(week_db)[0].payload)
+    assert list_records(week_db, "2019-03") == []  # no version per keystroke
+    with qtbot.waitSignal(editor.closed):
+        editor.close()
+    [row] = list_records(week_db, "2019-03")
+    assert row.status == "draft"
+    assert kept_drafts(week_db) == []
+
+
+def test_the_window_remembers_its_size_and_week(
+    qtbot: QtBot, week_db: Database, tmp_path: Path
+) -> None:
+    first = MainWindow(week_db, settings_file(tmp_path))
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(640, 480)  # within the offscreen screen, which restoreGeometry respects
+    first.close()
+    second = MainWindow(week_db, settings_file(tmp_path))
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (640, 480)
+    assert second.week is not None
+    assert second.week.code == "2019-03"
+
+
+def test_every_input_of_the_form_has_an_accessible_name(qtbot: QtBot, window: MainWindow) -> None:
+    editor = start_audit(qtbot, window, "CR200001")
+    template = catalogue().get("permanency-case-audit")
+    for item in template.items():
+        assert editor.form.editor_for(item.id).accessibleName()
+    for widget in (editor.child, editor.practitioner, editor.auditor, editor.held_on):
+        assert widget.accessibleName()
+    editor.close()
+
+
+@pytest.mark.slow
+def test_typing_survives_the_process_being_killed(
+    qtbot: QtBot, week_db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    week_db.close()
+    evidence = "Visits are planned with the foster carer and the child is seen alone"
+    typist = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("crash_typist.py")), str(db_path), evidence],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PWDESK_PASSPHRASE": PASSPHRASE, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert typist.stdout is not None
+    line = typist.stdout.readline().strip()
+    typist.send_signal(signal.SIGKILL)
+    typist.wait(timeout=10)
+    typist.stdout.close()
+    assert line == "kept"
+
+    db = open_database(db_path, PASSPHRASE)
+    try:
+        main = MainWindow(db, settings_file(tmp_path))
+        qtbot.addWidget(main)
+        dialog = main.offer_recovery()
+        assert dialog is not None
+        assert "Case discussion audit" in dialog.list.item(0).text()
+        qtbot.mouseClick(dialog.recover_button, Qt.MouseButton.LeftButton)
+        assert dialog.choice == RecoveryDialog.RECOVER
+        [editor] = list(main.editors.values())
+        qtbot.addWidget(editor)
+        assert editor.form.answers()["placement-stability"] == {"value": "good", "note": evidence}
+        assert editor.dirty
+        with qtbot.waitSignal(editor.closed):
+            editor.close()
+        assert kept_drafts(db) == []
+        [row] = list_records(db, "2019-03")
+        assert row.status == "draft"
+    finally:
+        db.close()
