@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,10 +34,18 @@ from pwdesk.gui.record_editor import (
 )
 from pwdesk.gui.recovery import RecoveryDialog
 from pwdesk.gui.settings_dialog import SettingsDialog
-from pwdesk.services.actions import list_actions, record_actions
-from pwdesk.services.assessments import draft_of, list_records
+from pwdesk.gui.tasks import Task
+from pwdesk.reports.analysis import WeekStats
+from pwdesk.services.actions import ActionRow, list_actions, record_actions
+from pwdesk.services.assessments import RecordRow, draft_of, list_records
 from pwdesk.services.drafts import discard_draft, kept_drafts
-from pwdesk.services.people import list_auditors, list_children, list_practitioners
+from pwdesk.services.people import (
+    ChildRow,
+    PersonRow,
+    list_auditors,
+    list_children,
+    list_practitioners,
+)
 from pwdesk.services.settings import load_settings, save_settings
 from pwdesk.services.stats import week_stats
 from pwdesk.services.templates import UnknownTemplate, catalogue
@@ -44,12 +53,44 @@ from pwdesk.services.weeks import WeekSummary, list_weeks
 from pwdesk.store.database import Database
 
 
+@dataclass(frozen=True)
+class WeekView:
+    """Everything the main window shows for a week, loaded in one go off the GUI thread."""
+
+    week: WeekSummary | None
+    stats: WeekStats | None
+    records: list[RecordRow]
+    children: list[ChildRow]
+    practitioners: list[PersonRow]
+    actions: list[ActionRow]
+
+
+def load_week_view(db: Database, week: WeekSummary | None) -> WeekView:
+    """Read a week's lists and figures through the services."""
+    practitioners = list_practitioners(db)
+    if week is None:
+        return WeekView(None, None, [], [], practitioners, [])
+    summary, stats = week_stats(db, week.code)
+    return WeekView(
+        summary,
+        stats,
+        list_records(db, week.code),
+        list_children(db, week.code),
+        practitioners,
+        list_actions(db, week.code),
+    )
+
+
 class MainWindow(QMainWindow):
     """Everything for one database: weeks, dashboard, lists; records open in their own windows."""
+
+    refreshed = Signal()  # the lists and dashboard show the latest data
 
     def __init__(self, db: Database, settings: QSettings, location: str = "") -> None:
         super().__init__()
         self.db = db
+        self._generation = 0
+        self._tasks: list[Task] = []
         self.settings = settings
         self.weeks: list[WeekSummary] = []
         self.editors: dict[str, RecordEditor] = {}
@@ -142,31 +183,50 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload every list and the dashboard for the week in focus."""
+        """Reload every list and the dashboard for the week in focus, off the GUI thread.
+
+        ``refreshed`` follows when the lists show the new data. If the week changes meanwhile,
+        only the newest load is shown.
+        """
         week = self.week
-        has_week = week is not None
-        self.new_audit_action.setEnabled(has_week)
-        self.new_observation_action.setEnabled(has_week)
-        self.practitioners.model.set_rows(list_practitioners(self.db))
-        if week is None:
-            self.dashboard.clear("There is no Practice Week yet. A QA officer sets one up.")
-            for page in (self.audits, self.observations, self.children_page, self.actions_page):
-                page.model.set_rows([])
-            self.statusBar().showMessage("No Practice Week yet.")
+        self.new_audit_action.setEnabled(week is not None)
+        self.new_observation_action.setEnabled(week is not None)
+        self._generation += 1
+        generation, db = self._generation, self.db
+        self.statusBar().showMessage("Loading…")
+        task = Task(lambda: load_week_view(db, week))
+        task.succeeded.connect(lambda view: self._show_view(generation, view))
+        task.failed.connect(lambda error: self._load_failed(generation, error))
+        self._tasks.append(task)
+        task.start()
+
+    def _show_view(self, generation: int, view: WeekView) -> None:
+        self._tasks = [task for task in self._tasks if not task.wait(0)]
+        if generation != self._generation:
             return
-        records = list_records(self.db, week.code)
+        self.practitioners.model.set_rows(view.practitioners)
+        records = view.records
         self.audits.model.set_rows([r for r in records if r.kind == TemplateKind.CASE_AUDIT])
         self.observations.model.set_rows([r for r in records if r.kind == TemplateKind.OBSERVATION])
-        self.children_page.model.set_rows(list_children(self.db, week.code))
-        self.actions_page.model.set_rows(list_actions(self.db, week.code))
-        summary, stats = week_stats(self.db, week.code)
-        self.dashboard.show_week(summary, stats)
-        self.setWindowTitle(f"pwdesk — {week.code} {week.title}")
-        drafts = sum(r.status == "draft" for r in records)
-        self.statusBar().showMessage(
-            f"{stats.audits} case audits and {stats.observations_total} observations completed"
-            + (f"; {drafts} drafts" if drafts else "")
-        )
+        self.children_page.model.set_rows(view.children)
+        self.actions_page.model.set_rows(view.actions)
+        if view.week is None or view.stats is None:
+            self.dashboard.clear("There is no Practice Week yet. A QA officer sets one up.")
+            self.statusBar().showMessage("No Practice Week yet.")
+        else:
+            self.dashboard.show_week(view.week, view.stats)
+            self.setWindowTitle(f"pwdesk — {view.week.code} {view.week.title}")
+            drafts = sum(r.status == "draft" for r in records)
+            self.statusBar().showMessage(
+                f"{view.stats.audits} case audits and {view.stats.observations_total} "
+                "observations completed" + (f"; {drafts} drafts" if drafts else "")
+            )
+        self.refreshed.emit()
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self.statusBar().showMessage("Could not load the week.")
+            QMessageBox.warning(self, "pwdesk", f"The week could not be loaded: {error}")
 
     def people(self) -> People:
         """Whom new and opened records can name."""
@@ -326,6 +386,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         for editor in list(self.editors.values()):
             editor.close()
+        for task in self._tasks:
+            task.cancel()
+            task.wait(10)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.sync()
         event.accept()

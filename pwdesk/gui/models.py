@@ -124,8 +124,8 @@ def record_model(*, observations: bool) -> RowTableModel:
         Column("Child", lambda r: r.case_reference),
         Column("Practitioner", lambda r: r.practitioner),
         Column("Senior leader", lambda r: r.auditor),
-        Column("Status", lambda r: r.status.capitalize(), emphasis=_is_draft),
         Column("Overall grade", lambda r: r.overall_grade, grade=lambda r: r.overall_grade_id),
+        Column("Status", lambda r: r.status.capitalize(), emphasis=_is_draft),
     ]
     if observations:
         columns.insert(1, Column("Observation", lambda r: r.observation_label))

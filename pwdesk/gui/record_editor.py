@@ -228,7 +228,11 @@ class RecordEditor(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.complete_button)
         buttons.addWidget(self.close_button)
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setAccessibleName("Form")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(header)
         layout.addWidget(self.missing)
         layout.addWidget(self.form, 1)
@@ -309,6 +313,7 @@ class RecordEditor(QWidget):
         child = self.child.currentText() if _chosen(self.child) else ""
         status = "completed" if self.status is Status.COMPLETED else "draft"
         self.setWindowTitle(f"{title} — {child} ({status})" if child else f"{title} ({status})")
+        self.heading.setText(f"{title} · {status.capitalize()}")
 
     # --- never lose a word --------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ print("ready", flush=True)
 
 PWDESK = """
 import os, pathlib
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEventLoop
 from pwdesk.gui.app import application
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.store.database import open_database
@@ -32,7 +32,12 @@ app = application()
 path = pathlib.Path(os.environ["BENCH_DB"])
 db = open_database(path, os.environ["PWDESK_PASSPHRASE"])
 window = MainWindow(db, settings_file(path.parent))
+loaded = QEventLoop()
+window.refreshed.connect(loaded.quit)
 window.show()
+app.processEvents()
+print("shown", flush=True)
+loaded.exec()
 app.processEvents()
 print("ready", flush=True)
 """
@@ -46,12 +51,15 @@ def main(audits: int = 2000, runs: int = 5) -> None:
         env = {"BENCH_DB": str(path), "PWDESK_PASSPHRASE": PASSPHRASE}
         time_process(PWDESK, 1, env)  # warm the file cache and Python's bytecode cache
         bare = time_process(BARE, runs)
-        pwdesk = time_process(PWDESK, runs, env)
-        report("start-up, 2,000 audits", pwdesk, bare, "< 1.5 s and <= 2.0x bare window")
-        ok = statistics.median(pwdesk) < 1.5 and statistics.median(pwdesk) <= 2 * statistics.median(
-            bare
+        shown = time_process(PWDESK, runs, env, marker="shown")
+        loaded = time_process(PWDESK, runs, env)
+        report("window shown, database unlocked", shown, bare, "< 1.5 s")
+        report("lists and dashboard filled", loaded, bare, "< 1.5 s and <= 2.0x bare window")
+        median, base = statistics.median(loaded), statistics.median(bare)
+        print(
+            f"under 1.5 s: {'yes' if median < 1.5 else 'NO'}; "
+            f"within 2x the bare window: {'yes' if median <= 2 * base else 'NO'}"
         )
-        print("target met" if ok else "TARGET MISSED")
 
 
 if __name__ == "__main__":

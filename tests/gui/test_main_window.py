@@ -55,7 +55,8 @@ def week_db(db: Database) -> Database:
 def window(qtbot: QtBot, week_db: Database, tmp_path: Path) -> MainWindow:
     main = MainWindow(week_db, settings_file(tmp_path))
     qtbot.addWidget(main)
-    main.show()
+    with qtbot.waitSignal(main.refreshed, timeout=10_000):  # the lists load off the GUI thread
+        main.show()
     return main
 
 
@@ -132,7 +133,7 @@ def test_an_audit_is_typed_graded_validated_completed_found_and_reopened(
 
     [row] = [r for r in list_records(week_db, "2019-03") if r.id == record_id]
     assert (row.status, row.overall_grade, row.case_reference) == ("completed", "Good", "CR200001")
-    assert record_id in window.audits.visible_ids()
+    qtbot.waitUntil(lambda: record_id in window.audits.visible_ids(), timeout=10_000)
     editor.close()
 
     window.audits.search.setText("CR200001")

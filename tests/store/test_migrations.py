@@ -97,3 +97,32 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path: Path) -> None:
         assert _schema(engine) == schema
     finally:
         engine.dispose()
+
+
+def test_the_head_constant_names_the_newest_migration_script() -> None:
+    assert migrations.head_revision() == migrations.HEAD
+
+
+def test_a_database_from_the_first_release_opens_with_nothing_lost(
+    db: Database, db_path: Path
+) -> None:
+    from pwdesk.services.people import ChildDetails, add_child, child_by_reference
+    from pwdesk.store.database import open_database
+    from tests.conftest import PASSPHRASE
+
+    child_id = add_child(db, ChildDetails("CR300300")).id
+    config = migrations.alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")  # as the first release left it: no draft buffer
+    db.close()
+    assert migrations.current_revision(db.engine) == "0001"
+
+    reopened = open_database(db_path, PASSPHRASE)
+    try:
+        assert migrations.current_revision(reopened.engine) == migrations.HEAD
+        assert child_by_reference(reopened, "CR300300") == child_id
+        with reopened.engine.connect() as connection:
+            assert inspect(connection).has_table("draft_buffer")
+    finally:
+        reopened.close()
