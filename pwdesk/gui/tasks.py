@@ -24,9 +24,15 @@ class Task(QObject):
     succeeded = Signal(object)  # the function's return value
     failed = Signal(object)  # the exception it raised
 
-    def __init__(self, job: Callable[[], Any], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        job: Callable[[], Any],
+        parent: QObject | None = None,
+        discard: Callable[[Any], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._job = job
+        self._discard = discard  # tidies up a result that arrives after Cancel
         self.cancelled = False
         self._thread = threading.Thread(target=self._run, name="pwdesk-task", daemon=True)
 
@@ -52,6 +58,8 @@ class Task(QObject):
             return
         if not self.cancelled:
             self.succeeded.emit(result)
+        elif self._discard is not None:
+            self._discard(result)
 
 
 def run_with_progress(
@@ -61,12 +69,15 @@ def run_with_progress(
     on_success: Callable[[Any], None],
     on_failure: Callable[[BaseException], None],
     *,
+    on_cancel: Callable[[], None] | None = None,
+    discard: Callable[[Any], None] | None = None,
     delay_ms: int = 400,
 ) -> Task:
     """Run ``job`` in the background with a busy progress dialog that offers Cancel.
 
     The dialog only appears if the work takes longer than ``delay_ms``, so quick work does not
-    flash a window.
+    flash a window. After Cancel, ``on_cancel`` runs at once and a late result goes to
+    ``discard`` (to close what the job opened, say).
     """
     dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
     dialog.setWindowTitle("pwdesk")
@@ -74,7 +85,7 @@ def run_with_progress(
     dialog.setMinimumDuration(delay_ms)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    task = Task(job, parent)
+    task = Task(job, parent, discard)
 
     def finish(handler: Callable[[Any], None], value: Any) -> None:
         dialog.reset()
@@ -83,6 +94,13 @@ def run_with_progress(
 
     task.succeeded.connect(lambda value: finish(on_success, value))
     task.failed.connect(lambda error: finish(on_failure, error))
-    dialog.canceled.connect(task.cancel)
+
+    def cancel() -> None:
+        task.cancel()
+        dialog.deleteLater()
+        if on_cancel is not None:
+            on_cancel()
+
+    dialog.canceled.connect(cancel)
     task.start()
     return task

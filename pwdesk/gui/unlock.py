@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.errors import PwdeskError
-from pwdesk.gui.tasks import Task
+from pwdesk.gui.tasks import Task, run_with_progress
 from pwdesk.store.database import Database, create_database, open_database
 
 MINIMUM_LENGTH = 10
@@ -87,14 +88,23 @@ class _PassphraseDialog(QDialog):
     def _submit(self) -> None:
         raise NotImplementedError
 
-    def _run(self, job: object, busy: str) -> None:
+    def _run(self, job: Callable[[], Database], busy: str) -> None:
         self.message.setObjectName("busy")
         self.message.setText(busy)
         self.ok_button.setEnabled(False)
-        self.task = Task(job)  # type: ignore[arg-type]  # a zero-argument callable
-        self.task.succeeded.connect(self._opened)
-        self.task.failed.connect(self._failed)
-        self.task.start()
+        self.task = run_with_progress(
+            self,
+            busy,
+            job,
+            self._opened,
+            self._failed,
+            on_cancel=self._cancelled,
+            discard=lambda database: database.close(),
+        )
+
+    def _cancelled(self) -> None:
+        self.ok_button.setEnabled(True)
+        self.show_error("Cancelled.")
 
     def _opened(self, database: Database) -> None:
         self.database = database
