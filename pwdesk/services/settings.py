@@ -18,6 +18,7 @@ class AppSettings:
     user_role: str = ""
     device_name: str = ""
     protective_marking: str = DEFAULT_MARKING
+    logo_path: str = ""  # an image file printed at the top of documents, if set
 
 
 _KEYS = {
@@ -26,6 +27,7 @@ _KEYS = {
     "user_role": "user_role",
     "device_name": "device_name",
     "protective_marking": "protective_marking",
+    "logo_path": "logo_path",
 }
 
 
@@ -37,6 +39,7 @@ def load_settings(db: Database) -> AppSettings:
         user_role=db.setting("user_role"),
         device_name=db.setting("device_name", db.identity.device_name),
         protective_marking=db.setting("protective_marking", DEFAULT_MARKING) or DEFAULT_MARKING,
+        logo_path=db.setting("logo_path"),
     )
 
 

@@ -1,0 +1,255 @@
+"""What every pwdesk PDF shares: embedded fonts, one style sheet, page furniture, "Page x of y".
+
+Each document (the feedback sheet, the summary report) is a renderer class built on
+``PwdeskDocument``: margins and fonts as attributes, the story built from data handed in, output
+to bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from pwdesk.domain.dates import long_date
+from pwdesk.reports.palette import ACCENT, INK, MUTED, RULE
+from pwdesk.resources import resource_path
+
+FONT = "NotoSans"
+BOLD = "NotoSans-Bold"
+ITALIC = "NotoSans-Italic"
+BOLD_ITALIC = "NotoSans-BoldItalic"
+
+
+@cache
+def register_fonts() -> None:
+    """Register the shipped TrueType fonts once; ReportLab embeds the glyphs each PDF uses."""
+    for name, file in (
+        (FONT, "NotoSans-Regular.ttf"),
+        (BOLD, "NotoSans-Bold.ttf"),
+        (ITALIC, "NotoSans-Italic.ttf"),
+        (BOLD_ITALIC, "NotoSans-BoldItalic.ttf"),
+    ):
+        pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", file))))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+    )
+
+
+@cache
+def style_sheet() -> StyleSheet1:
+    """The one style sheet of pwdesk's documents, built once."""
+    register_fonts()
+    sheet = StyleSheet1()
+    ink, muted, accent = colors.HexColor(INK), colors.HexColor(MUTED), colors.HexColor(ACCENT)
+    sheet.add(ParagraphStyle("Body", fontName=FONT, fontSize=9, leading=12, textColor=ink))
+    sheet.add(ParagraphStyle("Small", parent=sheet["Body"], fontSize=7.5, leading=9.5))
+    sheet.add(ParagraphStyle("SmallBold", parent=sheet["Small"], fontName=BOLD))
+    sheet.add(ParagraphStyle("Cell", parent=sheet["Small"], fontSize=7, leading=8.6))
+    sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=BOLD))
+    sheet.add(ParagraphStyle("Muted", parent=sheet["Small"], textColor=muted))
+    sheet.add(
+        ParagraphStyle("Label", parent=sheet["Small"], textColor=muted, fontSize=7, leading=9)
+    )
+    sheet.add(ParagraphStyle("Value", parent=sheet["Body"], fontName=BOLD, fontSize=9, leading=11))
+    sheet.add(
+        ParagraphStyle(
+            "Title", parent=sheet["Body"], fontName=BOLD, fontSize=15, leading=19, textColor=accent
+        )
+    )
+    sheet.add(
+        ParagraphStyle(
+            "Heading1",
+            parent=sheet["Body"],
+            fontName=BOLD,
+            fontSize=13,
+            leading=17,
+            textColor=accent,
+            spaceBefore=10,
+            spaceAfter=5,
+        )
+    )
+    sheet.add(
+        ParagraphStyle(
+            "Heading2",
+            parent=sheet["Body"],
+            fontName=BOLD,
+            fontSize=10,
+            leading=13,
+            textColor=accent,
+            spaceBefore=7,
+            spaceAfter=3,
+        )
+    )
+    sheet.add(ParagraphStyle("Centre", parent=sheet["Small"], alignment=TA_CENTER))
+    sheet.add(ParagraphStyle("Right", parent=sheet["Small"], alignment=TA_RIGHT))
+    return sheet
+
+
+def escape(text: str) -> str:
+    """Text made safe for a ReportLab paragraph, line breaks kept."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    )
+
+
+def date_or_dash(day: date | None) -> str:
+    """17 September 2018, or a dash when there is no date."""
+    return long_date(day) if day else "–"
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What goes on every page: who, how it is marked, what it is."""
+
+    authority: str
+    marking: str
+    document: str  # short name in the footer, e.g. "Feedback sheet"
+    draft: bool = False
+    logo: Path | None = None
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end so each can say "Page x of y"."""
+
+    def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._furniture = furniture
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()  # type: ignore[attr-defined]  # ReportLab internal, missing from stubs
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for page in self._pages:
+            self.__dict__.update(page)
+            draw_furniture(self, self._furniture, self.getPageNumber(), total)
+            super().showPage()
+        super().save()
+
+
+def draw_furniture(canvas: Canvas, furniture: Furniture, page: int, total: int) -> None:
+    """Header, footer, protective marking (top and bottom) and, for drafts, a watermark."""
+    width, height = A4
+    left, right = 15 * mm, width - 15 * mm
+    canvas.saveState()
+    if furniture.draft:
+        canvas.setFont(BOLD, 110)
+        canvas.setFillColor(colors.Color(0.78, 0.06, 0.18, alpha=0.10))
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(40)
+        canvas.drawCentredString(0, -35, "DRAFT")
+        canvas.rotate(-40)
+        canvas.translate(-width / 2, -height / 2)
+    top = height - 11 * mm
+    x = left
+    if furniture.logo is not None and furniture.logo.is_file():
+        try:
+            canvas.drawImage(
+                str(furniture.logo),
+                left,
+                top - 2.5 * mm,
+                height=8 * mm,
+                width=24 * mm,
+                preserveAspectRatio=True,
+                anchor="sw",
+                mask="auto",
+            )
+            x = left + 26 * mm
+        except OSError:
+            x = left  # an unreadable logo file is left out rather than failing the print
+    canvas.setFont(BOLD, 9)
+    canvas.setFillColor(colors.HexColor(ACCENT))
+    canvas.drawString(x, top, furniture.authority or "Children's Social Care")
+    canvas.setFont(FONT, 7.5)
+    canvas.setFillColor(colors.HexColor(MUTED))
+    canvas.drawString(x, top - 9, "Children's Social Care · Practice Week")
+    _marking(canvas, furniture.marking, right, top - 1)
+    canvas.setStrokeColor(colors.HexColor(RULE))
+    canvas.setLineWidth(0.6)
+    canvas.line(left, top - 13, right, top - 13)
+    bottom = 9 * mm
+    canvas.line(left, bottom + 9, right, bottom + 9)
+    canvas.setFont(FONT, 7)
+    canvas.setFillColor(colors.HexColor(MUTED))
+    label = furniture.document + (" · DRAFT" if furniture.draft else "")
+    canvas.drawString(left, bottom, label)
+    canvas.drawRightString(right, bottom, f"Page {page} of {total}")
+    _marking(canvas, furniture.marking, width / 2, bottom, centred=True)
+    canvas.restoreState()
+
+
+def _marking(canvas: Canvas, marking: str, x: float, y: float, *, centred: bool = False) -> None:
+    if not marking:
+        return
+    canvas.setFont(BOLD, 8)
+    canvas.setFillColor(colors.HexColor(INK))
+    (canvas.drawCentredString if centred else canvas.drawRightString)(x, y, marking.upper())
+
+
+class PwdeskDocument:
+    """Base of every renderer: A4 pages with pwdesk's furniture, a story in, PDF bytes out."""
+
+    page_size = A4
+    left_margin = 15 * mm
+    right_margin = 15 * mm
+    top_margin = 20 * mm
+    bottom_margin = 16 * mm
+
+    def __init__(self, furniture: Furniture, title: str, subject: str = "") -> None:
+        register_fonts()
+        self.furniture = furniture
+        self.title = title
+        self.subject = subject
+        self.styles = style_sheet()
+
+    def build(self, story: Sequence[Flowable]) -> bytes:
+        """Lay out the story and return the PDF."""
+        buffer = io.BytesIO()
+        document = BaseDocTemplate(
+            buffer,
+            pagesize=self.page_size,
+            leftMargin=self.left_margin,
+            rightMargin=self.right_margin,
+            topMargin=self.top_margin,
+            bottomMargin=self.bottom_margin,
+            title=self.title,
+            author=self.furniture.authority or "pwdesk",
+            subject=self.subject,
+            creator="pwdesk",
+            lang="en-GB",
+        )
+        frame = Frame(
+            document.leftMargin,
+            document.bottomMargin,
+            document.width,
+            document.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        furniture = self.furniture
+        document.build(
+            list(story),
+            canvasmaker=lambda *a, **k: _NumberedCanvas(*a, furniture=furniture, **k),
+        )
+        return buffer.getvalue()
