@@ -85,7 +85,8 @@ class FeedbackSheet(PwdeskDocument):
 
     def _heading(self, content: FeedbackContent) -> list[Flowable]:
         parts: list[Flowable] = [
-            Paragraph(f"Feedback: {escape(content.title)}", self.styles["Title"])
+            self._p(f"Feedback for the practitioner · {content.kind}", "Muted"),
+            Paragraph(escape(content.title), self.styles["Title"]),
         ]
         if content.draft:
             parts.append(
