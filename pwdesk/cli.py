@@ -308,6 +308,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from pwdesk.services.assessments import resolve_record_id
+    from pwdesk.services.feedback import feedback_pdf, write_pdf
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(
+            f"The feedback sheet is a PDF: give --out a name ending in .pdf, not {out.name}."
+        )
+    db = open_from_args(args)
+    try:
+        record_id = resolve_record_id(db, args.record)
+        data = feedback_pdf(db, record_id)
+    finally:
+        db.close()
+    write_pdf(data, out)
+    if args.json:
+        emit_json({"record": record_id, "out": str(out), "bytes": len(data)})
+    else:
+        print(f"Wrote the feedback sheet for record {record_id[:8]} to {out}.")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from pwdesk.gui.app import run  # Qt loads only for the desktop window
 
@@ -364,6 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_argument(
         "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"
     )
+    feedback = command("feedback", cmd_feedback, "write one record's feedback sheet as a PDF")
+    feedback.add_argument("record", metavar="RECORD", help="a record id, or a unique prefix of it")
+    feedback.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
     stats = command("stats", cmd_stats, "the grade counts the report is built from")
     stats.add_argument(
         "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"

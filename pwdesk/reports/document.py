@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
 
 from pwdesk.domain.dates import long_date
 from pwdesk.reports.palette import ACCENT, INK, MUTED, RULE
@@ -59,7 +59,7 @@ def style_sheet() -> StyleSheet1:
     sheet.add(ParagraphStyle("Body", fontName=FONT, fontSize=9, leading=12, textColor=ink))
     sheet.add(ParagraphStyle("Small", parent=sheet["Body"], fontSize=7.5, leading=9.5))
     sheet.add(ParagraphStyle("SmallBold", parent=sheet["Small"], fontName=BOLD))
-    sheet.add(ParagraphStyle("Cell", parent=sheet["Small"], fontSize=7, leading=8.6))
+    sheet.add(ParagraphStyle("Cell", parent=sheet["Small"], fontSize=7, leading=8.3))
     sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=BOLD))
     sheet.add(ParagraphStyle("Muted", parent=sheet["Small"], textColor=muted))
     sheet.add(
@@ -98,6 +98,12 @@ def style_sheet() -> StyleSheet1:
     sheet.add(ParagraphStyle("Centre", parent=sheet["Small"], alignment=TA_CENTER))
     sheet.add(ParagraphStyle("Right", parent=sheet["Small"], alignment=TA_RIGHT))
     return sheet
+
+
+def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """A table style in the embedded font: ReportLab tables otherwise start in Helvetica,
+    which is not embedded."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
 def escape(text: str) -> str:
@@ -209,8 +215,8 @@ class PwdeskDocument:
     page_size = A4
     left_margin = 15 * mm
     right_margin = 15 * mm
-    top_margin = 20 * mm
-    bottom_margin = 16 * mm
+    top_margin = 18 * mm
+    bottom_margin = 14 * mm
 
     def __init__(self, furniture: Furniture, title: str, subject: str = "") -> None:
         register_fonts()
@@ -234,6 +240,7 @@ class PwdeskDocument:
             subject=self.subject,
             creator="pwdesk",
             lang="en-GB",
+            initialFontName=FONT,  # ReportLab's default, Helvetica, would not be embedded
         )
         frame = Frame(
             document.leftMargin,

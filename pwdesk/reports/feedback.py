@@ -7,10 +7,17 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from pwdesk.reports.document import Furniture, PwdeskDocument, date_or_dash, escape
+from pwdesk.reports.document import (
+    Furniture,
+    PwdeskDocument,
+    date_or_dash,
+    escape,
+    table_style,
+)
 from pwdesk.reports.palette import ACCENT, RULE, grade_colours
 
 
@@ -63,13 +70,30 @@ class FeedbackSheet(PwdeskDocument):
 
     def __init__(self, furniture: Furniture) -> None:
         super().__init__(furniture, title="Practice Week feedback", subject="Feedback sheet")
+        # A sheet is dense: its own tighter title and headings, from the shared style sheet.
+        self.compact = {
+            "Title": ParagraphStyle(
+                "SheetTitle", parent=self.styles["Title"], fontSize=13, leading=16
+            ),
+            "Heading2": ParagraphStyle(
+                "SheetHeading",
+                parent=self.styles["Heading2"],
+                fontSize=9.5,
+                leading=12,
+                spaceBefore=4,
+                spaceAfter=1.5,
+            ),
+            "Value": ParagraphStyle(
+                "SheetValue", parent=self.styles["Value"], fontSize=8.5, leading=10.5
+            ),
+        }
 
     def render(self, content: FeedbackContent) -> bytes:
         """The sheet as a PDF."""
         self.title = f"Feedback: {content.title}"
-        story: list[Flowable] = [*self._heading(content), self._details(content), Spacer(1, 3 * mm)]
+        story: list[Flowable] = [*self._heading(content), self._details(content), Spacer(1, 2 * mm)]
         story.append(self._grades(content))
-        story.append(Spacer(1, 3 * mm))
+        story.append(Spacer(1, 1 * mm))
         story.append(self._findings(content))
         if content.actions:
             story.append(self._actions(content))
@@ -80,13 +104,18 @@ class FeedbackSheet(PwdeskDocument):
 
     # --- parts ---------------------------------------------------------------------------------
 
+    def _style(self, name: str) -> ParagraphStyle:
+        style = self.compact.get(name) or self.styles[name]
+        assert isinstance(style, ParagraphStyle)
+        return style
+
     def _p(self, text: str, style: str = "Small") -> Paragraph:
-        return Paragraph(escape(text), self.styles[style])
+        return Paragraph(escape(text), self._style(style))
 
     def _heading(self, content: FeedbackContent) -> list[Flowable]:
         parts: list[Flowable] = [
             self._p(f"Feedback for the practitioner · {content.kind}", "Muted"),
-            Paragraph(escape(content.title), self.styles["Title"]),
+            Paragraph(escape(content.title), self._style("Title")),
         ]
         if content.draft:
             parts.append(
@@ -96,7 +125,7 @@ class FeedbackSheet(PwdeskDocument):
                     self.styles["Small"],
                 )
             )
-        parts.append(Spacer(1, 2 * mm))
+        parts.append(Spacer(1, 1.5 * mm))
         return parts
 
     def _details(self, content: FeedbackContent) -> Table:
@@ -120,7 +149,7 @@ class FeedbackSheet(PwdeskDocument):
             self._p("Overall grade", "Label"),
             Paragraph(
                 f"<font color='{ink}'><b>{escape(content.overall.grade_label)}</b></font>",
-                self.styles["Value"],
+                self._style("Value"),
             ),
         ]
         width = self.page_size[0] - self.left_margin - self.right_margin
@@ -135,7 +164,7 @@ class FeedbackSheet(PwdeskDocument):
         ]
         if content.overall.grade_id:
             style.append(("BACKGROUND", (2, 0), (2, 0), colors.HexColor(fill)))
-        table.setStyle(TableStyle(style))
+        table.setStyle(table_style(style))
         return table
 
     def _grades(self, content: FeedbackContent) -> Table:
@@ -152,8 +181,8 @@ class FeedbackSheet(PwdeskDocument):
             ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(RULE)),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ]
         for row, line in enumerate(content.aspects, start=1):
             fill, ink = grade_colours(line.grade_id or "", content.scale_ids)
@@ -172,8 +201,9 @@ class FeedbackSheet(PwdeskDocument):
                 width - self.aspect_width - self.grade_width,
             ],
             repeatRows=1,
+            splitInRow=1,  # very long evidence continues on the next page, not after a gap
         )
-        table.setStyle(TableStyle(style))
+        table.setStyle(table_style(style))
         return table
 
     def _findings(self, content: FeedbackContent) -> Table:
@@ -187,7 +217,7 @@ class FeedbackSheet(PwdeskDocument):
         ]
         table = Table(rows, colWidths=[width / 2, width / 2])
         table.setStyle(
-            TableStyle(
+            table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -213,7 +243,7 @@ class FeedbackSheet(PwdeskDocument):
         ]
         table = Table(rows, colWidths=[width - 80 * mm, 48 * mm, 32 * mm], repeatRows=1)
         table.setStyle(
-            TableStyle(
+            table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(ACCENT)),
@@ -240,7 +270,13 @@ class FeedbackSheet(PwdeskDocument):
         if content.reflection:
             reflection.append(self._p(content.reflection))
         lines = Table([[""], [""]], colWidths=[width], rowHeights=[6 * mm] * 2)
-        lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE))]))
+        lines.setStyle(
+            table_style(
+                [
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
+                ]
+            )
+        )
         reflection.append(lines)
         signature = Table(
             [
@@ -268,7 +304,7 @@ class FeedbackSheet(PwdeskDocument):
             rowHeights=[9 * mm],
         )
         signature.setStyle(
-            TableStyle(
+            table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
