@@ -12,12 +12,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import pypdfium2 as pdfium
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pwdesk.gui.app import application
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.services.demo import build_demo
+from pwdesk.services.feedback import feedback_pdf
 from pwdesk.services.settings import AppSettings, save_settings
 from pwdesk.store.database import create_database
 
@@ -59,6 +61,9 @@ def main() -> int:
             window.audits.table.selectRow(2)
             save(window, "main-window.png")
             record_id = window.audits.visible_ids()[2]
+            sheet = pdfium.PdfDocument(feedback_pdf(db, record_id))
+            sheet[0].render(scale=110 / 72).to_pil().save(OUT / "feedback-sheet.png")
+            print("wrote docs/screenshots/feedback-sheet.png")
             editor = window.open_record(record_id)
             editor.resize(980, 1000)
             editor.form.focus_item("placement-stability")

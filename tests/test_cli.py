@@ -238,3 +238,46 @@ def test_the_installed_command_and_python_m_both_run(tmp_path: Path) -> None:
     )
     assert again.returncode == 2
     assert again.stderr.count("\n") == 1
+
+
+def test_feedback_writes_the_sheet_of_a_record_named_by_a_prefix(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "records", "--db", str(demo_path), "--week", "2018-09", "--json")
+    record = json.loads(out)["records"][0]
+    sheet = tmp_path / "sheet.pdf"
+    status, out, err = run(
+        capsys, "feedback", record["id"][:8], "--db", str(demo_path), "--out", str(sheet), "--json"
+    )
+    assert (status, err) == (0, "")
+    assert json.loads(out)["record"] == record["id"]
+    from pypdf import PdfReader
+
+    reader = PdfReader(sheet)
+    assert len(reader.pages) == 1
+    assert record["case_reference"] in reader.pages[0].extract_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db", "sheet.pdf"]  # no leftovers
+
+
+@pytest.mark.parametrize(
+    ("record", "out", "message"),
+    [
+        ("zzzzzzzz", "sheet.pdf", "No record id starts with zzzzzzzz."),
+        ("ab", "sheet.pdf", "Give at least the first four characters of the record id."),
+        ("04550696", "sheet.txt", "give --out a name ending in .pdf"),
+    ],
+)
+def test_feedback_refuses_bad_input_and_writes_nothing(
+    demo_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    record: str,
+    out: str,
+    message: str,
+) -> None:
+    status, _, err = run(
+        capsys, "feedback", record, "--db", str(demo_path), "--out", str(tmp_path / out)
+    )
+    assert status == 2
+    assert message in err
+    assert not (tmp_path / out).exists()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
@@ -35,6 +36,8 @@ from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.form.assessment_form import AssessmentForm
+from pwdesk.gui.printing import FeedbackPreview, pdf_file_name, save_pdf_dialog
+from pwdesk.services import feedback
 from pwdesk.services.actions import AgreedAction, set_record_actions
 from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment
 from pwdesk.services.drafts import discard_draft, keep_draft
@@ -211,22 +214,32 @@ class RecordEditor(QWidget):
 
         self.save_button = QPushButton("&Save")
         self.save_button.setToolTip("Save a version now (Ctrl+S)")
-        self.complete_button = QPushButton("Mark &completed")
+        self.complete_button = QPushButton("Mark co&mpleted")
         self.complete_button.setToolTip("Check every required item and complete (Ctrl+Enter)")
+        # Alt+P and Alt+D already belong to Practitioner and Date above.
+        self.print_button = QPushButton("P&rint feedback…")
+        self.print_button.setToolTip("Save, then preview and print the feedback sheet (Ctrl+P)")
+        self.pdf_button = QPushButton("Save PD&F…")
+        self.pdf_button.setToolTip("Save, then save the feedback sheet as a PDF file")
         self.close_button = QPushButton("Close")
         self.close_button.setToolTip("Save and close (Ctrl+W)")
         self.save_button.clicked.connect(self.save)
         self.complete_button.clicked.connect(self.complete)
+        self.print_button.clicked.connect(self.print_feedback)
+        self.pdf_button.clicked.connect(self.save_feedback_pdf)
         self.close_button.clicked.connect(self.close)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.complete)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.complete)
         QShortcut(QKeySequence.StandardKey.Close, self, self.close)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_feedback)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.state_line, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.complete_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.close_button)
         self.heading = QLabel()
         self.heading.setObjectName("heading")
@@ -384,6 +397,64 @@ class RecordEditor(QWidget):
             )
             return False
         return self.save(Status.COMPLETED)
+
+    # --- feedback sheet -----------------------------------------------------------------------
+
+    def feedback_pdf(self) -> bytes | None:
+        """Save, then render the feedback sheet; None if saving failed (the user was told why)."""
+        if not self.save() or self.record_id is None:
+            return None
+        try:
+            return feedback.feedback_pdf(self.db, self.record_id)
+        except PwdeskError as error:
+            QMessageBox.warning(self, "No feedback sheet", str(error))
+            return None
+
+    def feedback_subject(self) -> str:
+        """Whose sheet it is, in words: the case reference, or the form for an observation."""
+        return self.child.currentText() if _chosen(self.child) else self.template.title
+
+    def feedback_file_name(self) -> str:
+        """The file name offered for the sheet's PDF, e.g. "feedback-CR174391-2018-09-17.pdf"."""
+        reference = self.child.currentText() if _chosen(self.child) else None
+        return pdf_file_name(reference, self.template.id, self.current_draft().held_on)
+
+    def _print_preview(self) -> FeedbackPreview | None:
+        pdf = self.feedback_pdf()
+        return FeedbackPreview(self, pdf, self.feedback_subject()) if pdf is not None else None
+
+    def open_print_preview(self) -> FeedbackPreview | None:
+        """Save, then show the print preview without waiting for it to close; the dialog."""
+        dialog = self._print_preview()
+        if dialog is not None:
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
+        return dialog
+
+    def print_feedback(self) -> None:
+        """Save, then preview the feedback sheet and print it on the printer the user picks."""
+        dialog = self._print_preview()
+        if dialog is not None:
+            dialog.exec()
+            dialog.deleteLater()
+
+    def save_feedback_pdf(self) -> Path | None:
+        """Save, then ask where to save the feedback sheet as PDF; the path, or None."""
+        pdf = self.feedback_pdf()
+        if pdf is None:
+            return None
+        try:
+            path = save_pdf_dialog(self, pdf, self.feedback_file_name())
+        except PwdeskError as error:
+            QMessageBox.warning(self, "PDF not saved", str(error))
+            return None
+        except OSError as error:
+            reason = error.strerror or str(error)
+            QMessageBox.warning(self, "PDF not saved", f"The PDF could not be written: {reason}.")
+            return None
+        if path is not None:
+            self.state_line.setText(f"Feedback sheet saved as {path.name}.")
+        return path
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._dirty and not self.save():

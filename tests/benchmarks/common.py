@@ -93,6 +93,6 @@ def report(name: str, seconds: list[float], baseline: list[float], target: str) 
     """Print a benchmark's figures and its ratio to the baseline measured in the same run."""
     median, base = statistics.median(seconds), statistics.median(baseline)
     print(
-        f"{name}: median {median:.3f} s over {len(seconds)} runs "
-        f"(baseline {base:.3f} s, ratio {median / base:.2f}); target {target}"
+        f"{name}: median {median * 1000:.1f} ms over {len(seconds)} runs "
+        f"(baseline {base * 1000:.1f} ms, ratio {median / base:.1f}); target {target}"
     )

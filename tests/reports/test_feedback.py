@@ -6,6 +6,7 @@ import io
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -61,13 +62,15 @@ def test_names_with_accents_survive(demo_db: Database) -> None:
     assert accented
     for record in accented[:5]:
         _, text = read(feedback_pdf(demo_db, record.id))
+        assert record.practitioner
         assert record.practitioner in text
 
 
 def test_the_fonts_are_embedded(demo_db: Database) -> None:
     record = list_records(demo_db, "2018-09")[0]
     reader = PdfReader(io.BytesIO(feedback_pdf(demo_db, record.id)))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
+    resources: Any = reader.pages[0]["/Resources"].get_object()
+    fonts: Any = resources["/Font"].get_object()
     names = []
     for reference in fonts.values():
         font = reference.get_object()
@@ -140,4 +143,5 @@ def test_each_kind_of_observation_has_its_sheet(demo_db: Database, kind: str) ->
     pages, text = read(feedback_pdf(demo_db, record.id))
     assert pages == 1
     assert "Observation of practice" in text
+    assert record.practitioner
     assert record.practitioner in text
