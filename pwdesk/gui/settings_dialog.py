@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from pwdesk.services.settings import AppSettings
 
@@ -21,12 +30,20 @@ class SettingsDialog(QDialog):
         self.user_role = self._field(settings.user_role, "Your role")
         self.device_name = self._field(settings.device_name, "Device name")
         self.marking = self._field(settings.protective_marking, "Protective marking")
+        self.logo = self._field(settings.logo_path, "Logo image file")
+        self.logo.setPlaceholderText("Optional: a PNG or JPEG printed at the top of documents")
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._choose_logo)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo, 1)
+        logo_row.addWidget(browse)
         form = QFormLayout(self)
         form.addRow("&Authority:", self.authority)
         form.addRow("Your &name:", self.user_name)
         form.addRow("Your &role:", self.user_role)
         form.addRow("&Device name:", self.device_name)
         form.addRow("Protective &marking:", self.marking)
+        form.addRow("&Logo:", logo_row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -50,4 +67,12 @@ class SettingsDialog(QDialog):
             user_role=self.user_role.text().strip(),
             device_name=self.device_name.text().strip(),
             protective_marking=self.marking.text().strip() or self._original.protective_marking,
+            logo_path=self.logo.text().strip(),
         )
+
+    def _choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose the logo", self.logo.text(), "Images (*.png *.jpg *.jpeg)"
+        )
+        if path:
+            self.logo.setText(path)
