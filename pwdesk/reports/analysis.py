@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pwdesk.domain.answers import value_of
+from pwdesk.domain.answers import note_of, value_of
 from pwdesk.domain.grades import GradeScale
 from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate
 
@@ -30,6 +30,7 @@ class ObservationFacts:
 
     observation_type: str
     auditor_id: str | None
+    overall: str | None = None  # the observation's overall grade id
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,51 @@ class CohortResult:
 
 
 @dataclass(frozen=True)
+class CohortAspects:
+    """The grades of one cohort's audits: every aspect, and the overall grade."""
+
+    name: str
+    audits: int
+    aspects: tuple[AspectResult, ...]
+    overall: AspectResult
+
+
+@dataclass(frozen=True)
+class CommentCount:
+    """A comment as written in the records, and how many records wrote it."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class AspectComments:
+    """What auditors wrote about one aspect: where it was good or better, and where it was not."""
+
+    id: str
+    label: str
+    strengths: tuple[CommentCount, ...]
+    development: tuple[CommentCount, ...]
+
+
+@dataclass(frozen=True)
+class AspectChange:
+    """Good or better for one aspect now and in the week compared with."""
+
+    id: str
+    label: str
+    current: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        """Percentage points gained (positive) or lost since the compared week."""
+        if self.current is None or self.previous is None:
+            return None
+        return round(self.current - self.previous, 1)
+
+
+@dataclass(frozen=True)
 class WeekStats:
     """Everything counted for one Practice Week."""
 
@@ -77,6 +123,9 @@ class WeekStats:
     senior_leaders: int
     drafts: int = 0
     observation_labels: dict[str, str] = field(default_factory=dict)
+    by_cohort: tuple[CohortAspects, ...] = ()
+    comments: tuple[AspectComments, ...] = ()
+    observation_overall: dict[str, dict[str, int]] = field(default_factory=dict)  # by type
 
     @property
     def observations_total(self) -> int:
@@ -103,6 +152,55 @@ def grade_aspect(
         graded=graded,
         good_or_better_pct=template.scale.good_or_better_pct(counts),
     )
+
+
+def _collate(texts: Sequence[str]) -> tuple[CommentCount, ...]:
+    """Identical comments (ignoring case and spacing) counted together, most frequent first."""
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, str] = {}
+    for text in texts:
+        words = " ".join(text.split())
+        if words:
+            key = words.casefold()
+            first_seen.setdefault(key, words)
+            counts[key] += 1
+    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], first_seen[pair[0]]))
+    return tuple(CommentCount(first_seen[key], count) for key, count in ordered)
+
+
+def collate_comments(
+    template: FormTemplate, item_id: str, audits: Sequence[AuditFacts]
+) -> AspectComments:
+    """The evidence written for one aspect, split by whether its grade was good or better."""
+    strengths: list[str] = []
+    development: list[str] = []
+    for audit in audits:
+        grade = value_of(audit.answers, item_id)
+        if not isinstance(grade, str) or grade not in template.scale.ids:
+            continue
+        note = note_of(audit.answers, item_id)
+        (strengths if template.scale.is_good_or_better(grade) else development).append(note)
+    return AspectComments(
+        item_id, template.item(item_id).label, _collate(strengths), _collate(development)
+    )
+
+
+def compare_weeks(current: WeekStats, previous: WeekStats) -> tuple[AspectChange, ...]:
+    """Good or better per aspect (and overall, last) against the compared week, by aspect id."""
+    before = {aspect.id: aspect.good_or_better_pct for aspect in previous.aspects}
+    changes = [
+        AspectChange(aspect.id, aspect.label, aspect.good_or_better_pct, before.get(aspect.id))
+        for aspect in current.aspects
+    ]
+    changes.append(
+        AspectChange(
+            current.overall.id,
+            current.overall.label,
+            current.overall.good_or_better_pct,
+            previous.overall.good_or_better_pct,
+        )
+    )
+    return tuple(changes)
 
 
 def analyse_week(
@@ -134,4 +232,26 @@ def analyse_week(
         senior_leaders=len(leaders),
         drafts=drafts,
         observation_labels={k: OBSERVATION_TYPES.get(k, k) for k in observation_counts},
+        by_cohort=tuple(_cohort_aspects(template, cohort, audits) for cohort in cohorts),
+        comments=tuple(collate_comments(template, item.id, audits) for item in template.aspects()),
+        observation_overall={
+            kind: template.scale.count(
+                o.overall
+                for o in observations
+                if o.observation_type == kind and o.overall and template.scale.knows(o.overall)
+            )
+            for kind in observation_counts
+        },
+    )
+
+
+def _cohort_aspects(
+    template: FormTemplate, cohort: CohortFacts, audits: Sequence[AuditFacts]
+) -> CohortAspects:
+    mine = [audit for audit in audits if audit.child_id in cohort.child_ids]
+    return CohortAspects(
+        name=cohort.name,
+        audits=len(mine),
+        aspects=tuple(grade_aspect(template, item.id, mine) for item in template.aspects()),
+        overall=grade_aspect(template, template.overall.id, mine),
     )

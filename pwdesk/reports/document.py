@@ -8,7 +8,7 @@ to bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -60,6 +60,7 @@ def style_sheet() -> StyleSheet1:
     sheet.add(ParagraphStyle("Small", parent=sheet["Body"], fontSize=7.5, leading=9.5))
     sheet.add(ParagraphStyle("SmallBold", parent=sheet["Small"], fontName=BOLD))
     sheet.add(ParagraphStyle("Cell", parent=sheet["Small"], fontSize=7, leading=8.3))
+    sheet.add(ParagraphStyle("Para", parent=sheet["Body"], spaceAfter=5))
     sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=BOLD))
     sheet.add(ParagraphStyle("Muted", parent=sheet["Small"], textColor=muted))
     sheet.add(
@@ -129,25 +130,36 @@ class Furniture:
     logo: Path | None = None
 
 
-class _NumberedCanvas(Canvas):
-    """Holds pages back until the end so each can say "Page x of y"."""
+class _Template(BaseDocTemplate):
+    """Draws the furniture on every page, and files headings in the contents and PDF outline.
 
-    def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any) -> None:
+    A heading is any flowable with ``outline_level`` and ``outline_text`` attributes.
+    """
+
+    def __init__(self, *args: Any, furniture: Furniture, total_pages: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._furniture = furniture
-        self._pages: list[dict[str, Any]] = []
+        self.furniture = furniture
+        self.total_pages = total_pages
+        self._headings = 0
 
-    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined]  # ReportLab internal, missing from stubs
+    def beforeDocument(self) -> None:  # noqa: N802 - ReportLab's hook
+        self._headings = 0
 
-    def save(self) -> None:
-        total = len(self._pages)
-        for page in self._pages:
-            self.__dict__.update(page)
-            draw_furniture(self, self._furniture, self.getPageNumber(), total)
-            super().showPage()
-        super().save()
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook
+        level = getattr(flowable, "outline_level", None)
+        if level is None:
+            return
+        self._headings += 1
+        key = f"heading-{self._headings}"
+        text = str(getattr(flowable, "outline_text", ""))
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        if level == 0:  # the contents list keeps to the main headings; the outline has all
+            self.notify("TOCEntry", (level, text, self.page, key))
+
+    def draw_page(self, canvas: Canvas, document: BaseDocTemplate) -> None:
+        """The page template's callback: furniture with "Page x of y"."""
+        draw_furniture(canvas, self.furniture, canvas.getPageNumber(), self.total_pages)
 
 
 def draw_furniture(canvas: Canvas, furniture: Furniture, page: int, total: int) -> None:
@@ -226,38 +238,48 @@ class PwdeskDocument:
         self.subject = subject
         self.styles = style_sheet()
 
-    def build(self, story: Sequence[Flowable]) -> bytes:
-        """Lay out the story and return the PDF."""
-        buffer = io.BytesIO()
-        document = BaseDocTemplate(
-            buffer,
-            pagesize=self.page_size,
-            leftMargin=self.left_margin,
-            rightMargin=self.right_margin,
-            topMargin=self.top_margin,
-            bottomMargin=self.bottom_margin,
-            title=self.title,
-            author=self.furniture.authority or "pwdesk",
-            subject=self.subject,
-            creator="pwdesk",
-            lang="en-GB",
-            initialFontName=FONT,  # ReportLab's default, Helvetica, would not be embedded
-        )
-        frame = Frame(
-            document.leftMargin,
-            document.bottomMargin,
-            document.width,
-            document.height,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        furniture = self.furniture
-        document.build(
-            list(story),
-            canvasmaker=lambda *a, **k: _NumberedCanvas(*a, furniture=furniture, **k),
-        )
+    def build(self, make_story: Callable[[], Sequence[Flowable]]) -> bytes:
+        """Lay out the story and return the PDF.
+
+        Layout runs until the page count is known and stable, so every page can say
+        "Page x of y" (and a contents list, if the story has one, gets its page numbers). Each
+        run lays out a fresh story from ``make_story``: ReportLab flowables are not reusable.
+        """
+        total = 0
+        for _ in range(4):
+            buffer = io.BytesIO()
+            document = _Template(
+                buffer,
+                furniture=self.furniture,
+                total_pages=total,
+                pagesize=self.page_size,
+                leftMargin=self.left_margin,
+                rightMargin=self.right_margin,
+                topMargin=self.top_margin,
+                bottomMargin=self.bottom_margin,
+                title=self.title,
+                author=self.furniture.authority or "pwdesk",
+                subject=self.subject,
+                creator="pwdesk",
+                lang="en-GB",
+                initialFontName=FONT,  # ReportLab's default, Helvetica, would not be embedded
+            )
+            frame = Frame(
+                document.leftMargin,
+                document.bottomMargin,
+                document.width,
+                document.height,
+                id="body",
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            document.addPageTemplates(
+                [PageTemplate(id="page", frames=[frame], onPage=document.draw_page)]
+            )
+            document.multiBuild(list(make_story()))
+            if document.page == total:
+                break
+            total = document.page
         return buffer.getvalue()

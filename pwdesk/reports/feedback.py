@@ -91,6 +91,9 @@ class FeedbackSheet(PwdeskDocument):
     def render(self, content: FeedbackContent) -> bytes:
         """The sheet as a PDF."""
         self.title = f"Feedback: {content.title}"
+        return self.build(lambda: self._story(content))
+
+    def _story(self, content: FeedbackContent) -> list[Flowable]:
         story: list[Flowable] = [*self._heading(content), self._details(content), Spacer(1, 2 * mm)]
         story.append(self._grades(content))
         story.append(Spacer(1, 1 * mm))
@@ -100,7 +103,7 @@ class FeedbackSheet(PwdeskDocument):
         if content.facts:
             story.append(self._facts(content))
         story.append(self._reflection_and_signatures(content))
-        return self.build(story)
+        return story
 
     # --- parts ---------------------------------------------------------------------------------
 

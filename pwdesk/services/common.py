@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.store.database import Database
 from pwdesk.store.models import Versioned
-from pwdesk.store.records import save_version
+from pwdesk.store.records import content_columns, save_version
 
 RecordT = TypeVar("RecordT", bound=Versioned)
 
@@ -56,6 +56,10 @@ def put(
     if record_id is None:
         record = model()
         record.id = db.new_id()
+        for column in content_columns(model):  # defaults now, so the first version holds them
+            default = column.default
+            if default is not None and default.is_scalar and column.key not in fields:
+                setattr(record, column.key, default.arg)  # type: ignore[attr-defined]
         session.add(record)
     else:
         record = get_live(session, model, record_id)

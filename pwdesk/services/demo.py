@@ -32,10 +32,12 @@ from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import (
     CohortDetails,
     WeekDetails,
+    WeekNarrative,
     add_cohort,
     create_week,
     list_weeks,
     place_children,
+    save_week_narrative,
 )
 from pwdesk.store.database import Database
 
@@ -191,6 +193,42 @@ OBSERVATION_NOTES: dict[str, tuple[str, str]] = {
     "core-group": (
         "Progress against the plan was reviewed action by action with named owners.",
         "Actions from the last core group were not reviewed; attendance was poor.",
+    ),
+}
+
+
+NARRATIVES = {
+    "2018-09": WeekNarrative(
+        summary=(
+            "Senior leaders audited the cases of children in two cohorts and observed practice in "
+            "home visits, child protection conferences and core groups. The findings show emerging "
+            "signs of better practice: children's placements are more stable, visits are "
+            "purposeful, partners work well together and social workers know their children and "
+            "speak about them with confidence. Plans for permanence are not yet carried through "
+            "with enough rigour, and direct work with children, above all life story work, needs "
+            "more attention."
+        ),
+        findings=(
+            "Placement stability and purposeful visiting were the strongest aspects of practice. "
+            "Management oversight is recorded more often than in March, but its quality, and the "
+            "quality of supervision, vary too much. Too few plans are tracked systematically once "
+            "agreed, so some children wait longer than they should for permanence."
+        ),
+        recommendations=(
+            "1. Track every permanence plan monthly on the service's tracker, with named owners.\n"
+            "2. Start life story work for every child in care for more than six months.\n"
+            "3. Audit the quality of supervision records in each team before the next Practice "
+            "Week.\n"
+            "4. Share this report's findings with every team, with the practice examples it found."
+        ),
+    ),
+    "2018-03": WeekNarrative(
+        summary=(
+            "The March Practice Week looked at care planning for children in care. Practitioners "
+            "knew their children, but management oversight was rarely recorded and plans drifted."
+        ),
+        findings="Management oversight and the tracking of plans were the weakest aspects.",
+        recommendations="1. Record management oversight on every case at least monthly.",
     ),
 }
 
@@ -442,6 +480,7 @@ class _DemoBuilder:
 
     def week(self, week: _WeekPlan) -> None:
         week_id = create_week(self.db, week.details).id
+        save_week_narrative(self.db, week_id, NARRATIVES[week.details.code])
         long_stay_rules = (AgeUnder(12).to_dict(), InCareAtLeast(12).to_dict())
         recent_rules = (EnteredCareBetween(week.recent_from, week.recent_to).to_dict(),)
         template = self.templates.get(week.details.case_audit_template)

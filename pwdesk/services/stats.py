@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from pwdesk.domain.answers import value_of
 from pwdesk.domain.cohorts import describe_rules, rules_from_list
 from pwdesk.domain.templates import TemplateKind
 from pwdesk.reports.analysis import (
@@ -61,8 +62,15 @@ def week_stats(db: Database, week_code: str) -> tuple[WeekSummary, WeekStats]:
         elif kind == TemplateKind.CASE_AUDIT:
             audits.append(AuditFacts(child_id, auditor_id, answers))
         else:
-            observation_type = templates.get(template_id, version).observation_type or "other"
-            observations.append(ObservationFacts(observation_type, auditor_id))
+            form = templates.get(template_id, version)
+            overall = value_of(answers, form.overall.id)
+            observations.append(
+                ObservationFacts(
+                    form.observation_type or "other",
+                    auditor_id,
+                    overall if isinstance(overall, str) else None,
+                )
+            )
     cohort_facts = [
         CohortFacts(name, describe_rules(rules_from_list(rules)), frozenset(members[cohort_id]))
         for cohort_id, name, rules in cohorts
@@ -102,12 +110,26 @@ def stats_json(week: WeekSummary, stats: WeekStats) -> dict[str, Any]:
             "by_type": {
                 stats.observation_labels[kind]: count for kind, count in stats.observations.items()
             },
+            "overall_by_type": {
+                stats.observation_labels[kind]: {labels[g]: n for g, n in counts.items()}
+                for kind, counts in stats.observation_overall.items()
+            },
         },
         "cohorts": [
             {"name": c.name, "rules": c.rules, "children": c.children, "audited": c.audited}
             for c in stats.cohorts
         ],
         "aspects": [_aspect_json(aspect, labels) for aspect in stats.aspects],
+        "by_cohort": [
+            {
+                "name": cohort.name,
+                "audits": cohort.audits,
+                "aspects": [_aspect_json(aspect, labels) for aspect in cohort.aspects],
+                "overall": _aspect_json(cohort.overall, labels)["counts"],
+                "overall_good_or_better_pct": cohort.overall.good_or_better_pct,
+            }
+            for cohort in stats.by_cohort
+        ],
         "overall": _aspect_json(stats.overall, labels)["counts"],
         "overall_good_or_better_pct": stats.overall.good_or_better_pct,
     }

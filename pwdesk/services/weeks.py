@@ -215,3 +215,26 @@ def place_children(db: Database, cohort_id: str, child_ids: Sequence[str]) -> in
                 put(session, db, CohortMember, None, {"cohort_id": cohort_id, "child_id": child_id})
                 added += 1
         return added
+
+
+@dataclass(frozen=True)
+class WeekNarrative:
+    """The QA officer's words for a week's report: executive summary, findings, recommendations."""
+
+    summary: str = ""
+    findings: str = ""
+    recommendations: str = ""
+
+
+def week_narrative(db: Database, week_id: str) -> WeekNarrative:
+    """What the QA officer has written for a week so far."""
+    with db.read() as session:
+        week = get_live(session, PracticeWeek, week_id)
+        return WeekNarrative(week.summary, week.findings, week.recommendations)
+
+
+def save_week_narrative(db: Database, week_id: str, narrative: WeekNarrative) -> Saved:
+    """Store the narrative with the week (a new version of the week if it changed)."""
+    fields = {key: value.strip() for key, value in asdict(narrative).items()}
+    with db.write() as session:
+        return put(session, db, PracticeWeek, week_id, fields)

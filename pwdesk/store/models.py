@@ -181,6 +181,10 @@ class PracticeWeek(Versioned, Base):
     ends_on: Mapped[date]
     case_audit_template: Mapped[str] = mapped_column(String(64))
     observation_templates: Mapped[list[Any]]
+    # The QA officer's words for the summary report; they travel with the week.
+    summary: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="")
+    recommendations: Mapped[str] = mapped_column(Text, default="")
 
 
 class Cohort(Versioned, Base):

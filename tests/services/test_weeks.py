@@ -13,14 +13,17 @@ from pwdesk.services.people import ChildDetails, add_child
 from pwdesk.services.weeks import (
     CohortDetails,
     WeekDetails,
+    WeekNarrative,
     add_cohort,
     create_week,
     find_week,
     list_weeks,
     place_children,
     previous_week,
+    save_week_narrative,
     update_cohort,
     update_week,
+    week_narrative,
 )
 from pwdesk.store.database import Database
 from pwdesk.store.models import AuditLogEntry, Cohort, RecordVersion
@@ -144,3 +147,16 @@ def test_a_cohort_can_be_renamed_and_keeps_its_place(db: Database) -> None:
             1,
             list(rules),
         )
+
+
+def test_the_narrative_is_kept_with_the_week_and_versioned(db: Database) -> None:
+    week_id = create_week(db, SEPTEMBER).id
+    assert week_narrative(db, week_id) == WeekNarrative()
+    versions = count(db, RecordVersion)
+    narrative = WeekNarrative("Signs of improvement.", "Placements are stable.", "Track plans.")
+    assert save_week_narrative(db, week_id, narrative).changed
+    assert week_narrative(db, week_id) == narrative
+    assert not save_week_narrative(db, week_id, narrative).changed
+    assert count(db, RecordVersion) == versions + 1
+    assert not update_week(db, week_id, SEPTEMBER).changed  # editing details keeps the words
+    assert week_narrative(db, week_id) == narrative

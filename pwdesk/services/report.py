@@ -1,0 +1,138 @@
+"""The Practice Week summary report: everything it shows, gathered from one analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from pwdesk.domain.answers import value_of
+from pwdesk.reports.analysis import AspectChange, WeekStats, compare_weeks
+from pwdesk.reports.document import Furniture
+from pwdesk.reports.summary_report import (
+    ActionEntry,
+    AuditEntry,
+    ReportContent,
+    SummaryReport,
+    WeekInfo,
+)
+from pwdesk.services.actions import ActionRow, list_actions
+from pwdesk.services.settings import load_settings
+from pwdesk.services.stats import week_stats
+from pwdesk.services.templates import catalogue
+from pwdesk.services.weeks import WeekSummary, find_week, previous_week, week_narrative
+from pwdesk.store.database import Database
+from pwdesk.store.models import Assessment, Child, Cohort, CohortMember
+
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class ComparedWeek:
+    """The week a report compares with, and its figures."""
+
+    week: WeekSummary
+    stats: WeekStats
+    changes: tuple[AspectChange, ...]
+    actions: list[ActionRow]
+
+
+def _audits(db: Database, week: WeekSummary) -> list[AuditEntry]:
+    templates = catalogue(db)
+    with db.read() as session:
+        rows = session.execute(
+            select(
+                Child.case_reference,
+                Assessment.child_id,
+                Assessment.held_on,
+                Assessment.status,
+                Assessment.template_id,
+                Assessment.template_version,
+                Assessment.answers,
+            )
+            .join(Child, Assessment.child_id == Child.id)
+            .where(
+                Assessment.week_id == week.id,
+                Assessment.kind == "case-audit",
+                Assessment.deleted.is_(False),
+            )
+        ).all()
+        cohorts: dict[str, list[str]] = {}
+        for child_id, name in session.execute(
+            select(CohortMember.child_id, Cohort.name)
+            .join(Cohort, CohortMember.cohort_id == Cohort.id)
+            .where(Cohort.week_id == week.id, CohortMember.deleted.is_(False))
+            .order_by(Cohort.position)
+        ):
+            cohorts.setdefault(child_id, []).append(name)
+    entries = []
+    for reference, child_id, held_on, status, template_id, version, answers in rows:
+        template = templates.get(template_id, version)
+        grade = value_of(answers, template.overall.id)
+        label = template.scale.grade(grade).label if isinstance(grade, str) else "Not graded"
+        entries.append(
+            AuditEntry(
+                case_reference=reference,
+                cohorts="; ".join(cohorts.get(child_id, [])) or "No cohort",
+                held_on=held_on,
+                overall_id=grade if isinstance(grade, str) else None,
+                overall=label,
+                status=status,
+            )
+        )
+    return sorted(entries, key=lambda e: e.case_reference)
+
+
+def _week_info(week: WeekSummary) -> WeekInfo:
+    return WeekInfo(week.code, week.title, week.theme, week.starts_on, week.ends_on)
+
+
+def _action_entries(actions: list[ActionRow]) -> tuple[ActionEntry, ...]:
+    return tuple(ActionEntry(a.description, a.owner, a.due_on, a.status) for a in actions)
+
+
+def report_content(db: Database, week_code: str, compare: str | None = AUTO) -> ReportContent:
+    """Gather a week's report; ``compare`` is a week code, AUTO (the week before) or None."""
+    week, stats = week_stats(db, week_code)
+    compared: ComparedWeek | None = None
+    other = previous_week(db, week_code) if compare == AUTO else None
+    if compare not in (AUTO, None):
+        other = find_week(db, compare)
+    if other is not None:
+        _, other_stats = week_stats(db, other.code)
+        compared = ComparedWeek(
+            other, other_stats, compare_weeks(stats, other_stats), list_actions(db, other.code)
+        )
+    settings = load_settings(db)
+    template = catalogue(db).get(week.case_audit_template)
+    narrative = week_narrative(db, week.id)
+    return ReportContent(
+        authority=settings.authority_name,
+        week=_week_info(week),
+        summary=narrative.summary,
+        findings=narrative.findings,
+        recommendations=narrative.recommendations,
+        template_title=template.title,
+        stats=stats,
+        compared_week=_week_info(compared.week) if compared else None,
+        compared_stats=compared.stats if compared else None,
+        changes=compared.changes if compared else (),
+        actions=_action_entries(list_actions(db, week.code)),
+        previous_actions=_action_entries(compared.actions) if compared else (),
+        audits=tuple(_audits(db, week)),
+        prepared_on=db.clock().date(),
+    )
+
+
+def report_pdf(db: Database, week_code: str, compare: str | None = AUTO) -> bytes:
+    """The summary report of a week, as PDF bytes."""
+    content = report_content(db, week_code, compare)
+    settings = load_settings(db)
+    furniture = Furniture(
+        authority=settings.authority_name,
+        marking=settings.protective_marking,
+        document=f"Practice Week summary · {content.week.code}",
+        logo=Path(settings.logo_path) if settings.logo_path else None,
+    )
+    return SummaryReport(furniture).render(content)

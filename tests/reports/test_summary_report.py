@@ -1,0 +1,146 @@
+"""The summary report, read back from the PDF and checked against ``pwdesk stats``."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from pwdesk.services.report import report_pdf
+from pwdesk.services.stats import stats_json, week_stats
+from pwdesk.services.weeks import WeekDetails, create_week
+from pwdesk.store.database import Database
+
+SECTIONS = (
+    "Executive summary",
+    "Method",
+    "Overall grades",
+    "Grades per aspect of practice",
+    "Change since the last Practice Week",
+    "Cohorts",
+    "Observations of practice",
+    "Strengths and areas for development",
+    "Recommendations and actions",
+    "Moderation",
+    "Appendix: the audits by case reference",
+)
+
+
+def read(pdf: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return reader, re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def september(demo_template: Any) -> tuple[PdfReader, str, dict[str, Any], dict[str, Any]]:
+    from pwdesk.store.database import open_database
+    from tests.conftest import PASSPHRASE
+
+    db = open_database(demo_template, PASSPHRASE)
+    try:
+        reader, text = read(report_pdf(db, "2018-09"))
+        now = stats_json(*week_stats(db, "2018-09"))
+        before = stats_json(*week_stats(db, "2018-03"))
+    finally:
+        db.close()
+    return reader, text, now, before
+
+
+def test_every_section_is_there_in_order_with_page_numbers(september: Any) -> None:
+    reader, text, _, _ = september
+    body = " ".join(page.extract_text() for page in reader.pages[2:])  # after cover and contents
+    positions = [body.index(f"{number}. {title}") for number, title in enumerate(SECTIONS, start=1)]
+    assert positions == sorted(positions)
+    pages = len(reader.pages)
+    assert f"Page 1 of {pages}" in text
+    assert f"Page {pages} of {pages}" in text
+    outline = [entry["/Title"] for entry in reader.outline if isinstance(entry, dict)]
+    assert outline[:2] == ["1. Executive summary", "2. Method"]
+
+
+def test_the_totals_match_stats(september: Any) -> None:
+    _, text, now, _ = september
+    assert f"case discussion audits on {now['children']} children ({now['audits']} audits)" in text
+    for cohort in now["cohorts"]:
+        assert (
+            f"{cohort['name']}: {cohort['audited']} of {cohort['children']} children audited"
+            in text
+        )
+    assert f"and {now['observations']['total']} observations of practice" in text
+    for label, count in now["observations"]["by_type"].items():
+        if count:
+            assert f"{count} {label.lower()}" in text
+    assert f"{now['senior_leaders']} senior leaders took part" in text
+    assert (
+        f"{now['overall_good_or_better_pct']:.1f}% of the cases graded were good or better" in text
+    )
+
+
+def test_every_aspect_row_matches_stats(september: Any) -> None:
+    _, text, now, _ = september
+    for aspect in now["aspects"]:
+        counts = " ".join(str(n) for n in aspect["counts"].values())
+        row = f"{aspect['label']} {counts} {aspect['good_or_better_pct']:.1f}%"
+        assert row in text, row
+
+
+def test_the_comparison_with_the_week_before_matches_both_weeks_stats(september: Any) -> None:
+    _, text, now, before = september
+    earlier = {a["id"]: a["good_or_better_pct"] for a in before["aspects"]}
+    for aspect in now["aspects"]:
+        previous, current = earlier[aspect["id"]], aspect["good_or_better_pct"]
+        change = round(current - previous, 1)
+        words = (
+            f"up {change:.1f} points"
+            if change > 0
+            else f"down {-change:.1f} points"
+            if change < 0
+            else "no change"
+        )
+        assert f"{aspect['label']} {previous:.1f}% {current:.1f}% {words}" in text
+
+
+def test_each_cohort_has_its_good_or_better_figures(september: Any) -> None:
+    _, text, now, _ = september
+    first, second = now["by_cohort"]
+    for index, aspect in enumerate(now["aspects"]):
+        a = first["aspects"][index]["good_or_better_pct"]
+        b = second["aspects"][index]["good_or_better_pct"]
+        assert f"{aspect['label']} {a:.1f}% {b:.1f}%" in text
+    assert (
+        f"Overall grade {first['overall_good_or_better_pct']:.1f}% "
+        f"{second['overall_good_or_better_pct']:.1f}%"
+    ) in text
+
+
+def test_the_narrative_actions_and_appendix_are_there(september: Any) -> None:
+    _, text, now, _ = september
+    assert "emerging signs of better practice" in text
+    assert "Track every permanence plan monthly" in text
+    assert re.search(r"Of the \d+ actions agreed then: ", text)
+    assert "Children are identified by case reference only." in text
+    appendix = text[text.rindex("Appendix: the audits by case reference") :]
+    assert len(re.findall(r"CR\d{6}", appendix)) == now["audits"]
+
+
+def test_the_earlier_week_reports_that_there_is_nothing_to_compare_with(demo_db: Database) -> None:
+    _, text = read(report_pdf(demo_db, "2018-03"))
+    assert "There is no earlier Practice Week in this database to compare with." in text
+    assert "30 children" in text
+
+
+def test_a_week_with_no_observations_and_no_records_says_so(db: Database) -> None:
+    create_week(
+        db, WeekDetails("2019-03", "Practice Week March 2019", date(2019, 3, 11), date(2019, 3, 15))
+    )
+    reader, text = read(report_pdf(db, "2019-03"))
+    assert "No observations of practice were recorded this week." in text
+    assert "There is no earlier Practice Week in this database to compare with." in text
+    assert "The QA officer has not yet written the executive summary." in text
+    assert "No actions were agreed this week." in text
+    assert len(reader.pages) >= 3
