@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QToolBar,
+    QWidget,
 )
 
 from pwdesk import __version__
@@ -33,6 +35,7 @@ from pwdesk.gui.record_editor import (
     state_from_payload,
 )
 from pwdesk.gui.recovery import RecoveryDialog
+from pwdesk.gui.report_page import ReportPage
 from pwdesk.gui.settings_dialog import SettingsDialog
 from pwdesk.gui.tasks import Task
 from pwdesk.reports.analysis import WeekStats
@@ -79,6 +82,15 @@ def load_week_view(db: Database, week: WeekSummary | None) -> WeekView:
         practitioners,
         list_actions(db, week.code),
     )
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """A page that scrolls rather than forcing a tall window on a small laptop screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(page)
+    return area
 
 
 class MainWindow(QMainWindow):
@@ -131,6 +143,7 @@ class MainWindow(QMainWindow):
         self.audits.opened.connect(self.open_record)
         self.observations.opened.connect(self.open_record)
         self.actions_page.opened.connect(self._open_action)
+        self.report_page = ReportPage(db)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -141,6 +154,7 @@ class MainWindow(QMainWindow):
             (self.children_page, "&Children"),
             (self.practitioners, "&Practitioners"),
             (self.actions_page, "Ac&tions"),
+            (_scrolled(self.report_page), "R&eport"),
         ):
             self.tabs.addTab(page, title)
         self.setCentralWidget(self.tabs)
@@ -175,11 +189,13 @@ class MainWindow(QMainWindow):
         codes = [week.code for week in self.weeks]
         self.week_box.setCurrentIndex(codes.index(remembered) if remembered in codes else 0)
         self.week_box.blockSignals(False)
+        self.report_page.show_week(self.week, self.weeks)
         self.refresh()
 
     def _week_changed(self) -> None:
         if self.week is not None:
             self.settings.setValue("week", self.week.code)
+        self.report_page.show_week(self.week, self.weeks)
         self.refresh()
 
     def refresh(self) -> None:
@@ -386,6 +402,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         for editor in list(self.editors.values()):
             editor.close()
+        self.report_page.save_narrative()
         for task in self._tasks:
             task.cancel()
             task.wait(10)

@@ -102,18 +102,23 @@ def render_pdf(pdf: bytes, printer: QPrinter) -> int:
     return painted
 
 
-class FeedbackPreview(QPrintPreviewDialog):
-    """A print preview of a feedback sheet; its Print button prints through the same painting."""
+class PdfPreview(QPrintPreviewDialog):
+    """A print preview of one of pwdesk's PDFs; its Print button prints through the same painting.
 
-    def __init__(self, parent: QWidget | None, pdf: bytes, subject: str) -> None:
+    ``document`` names it in the title bar and the print queue, e.g. "Feedback sheet".
+    """
+
+    def __init__(
+        self, parent: QWidget | None, pdf: bytes, subject: str, document: str = "Feedback sheet"
+    ) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageLayout(a4_layout())
-        printer.setDocName(f"Feedback sheet {subject}")
+        printer.setDocName(f"{document} {subject}")
         super().__init__(printer, parent)
         # The dialog does not own its printer; holding it here keeps it alive as long as the dialog.
         self.sheet_printer = printer
         self.pdf = pdf
-        self.setWindowTitle(f"Feedback sheet — {subject}")
+        self.setWindowTitle(f"{document} — {subject}")
         self.resize(900, 1000)  # the default is too small to read a page or show the toolbar
         self.paintRequested.connect(self._paint)
 

@@ -36,7 +36,7 @@ from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.form.assessment_form import AssessmentForm
-from pwdesk.gui.printing import FeedbackPreview, pdf_file_name, save_pdf_dialog
+from pwdesk.gui.printing import PdfPreview, pdf_file_name, save_pdf_dialog
 from pwdesk.services import feedback
 from pwdesk.services.actions import AgreedAction, set_record_actions
 from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment
@@ -419,11 +419,11 @@ class RecordEditor(QWidget):
         reference = self.child.currentText() if _chosen(self.child) else None
         return pdf_file_name(reference, self.template.id, self.current_draft().held_on)
 
-    def _print_preview(self) -> FeedbackPreview | None:
+    def _print_preview(self) -> PdfPreview | None:
         pdf = self.feedback_pdf()
-        return FeedbackPreview(self, pdf, self.feedback_subject()) if pdf is not None else None
+        return PdfPreview(self, pdf, self.feedback_subject()) if pdf is not None else None
 
-    def open_print_preview(self) -> FeedbackPreview | None:
+    def open_print_preview(self) -> PdfPreview | None:
         """Save, then show the print preview without waiting for it to close; the dialog."""
         dialog = self._print_preview()
         if dialog is not None:

@@ -1,0 +1,197 @@
+"""The QA officer's Reports view: write the week's narrative, preview the report, save it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pwdesk.domain.errors import PwdeskError
+from pwdesk.gui.printing import PdfPreview, save_pdf_dialog
+from pwdesk.gui.tasks import Task, run_with_progress
+from pwdesk.services.report import AUTO, report_pdf
+from pwdesk.services.weeks import WeekNarrative, WeekSummary, save_week_narrative, week_narrative
+from pwdesk.store.database import Database
+
+NO_COMPARISON = "none"
+
+
+def _box(name: str, placeholder: str) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setAccessibleName(name)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    box.setMinimumHeight(110)
+    return box
+
+
+class ReportPage(QWidget):
+    """Narrative boxes, the week to compare with, and buttons to preview or save the report.
+
+    The words are saved with the week (so they travel in exports) whenever the report is built,
+    when Save is pressed, and before another week is shown.
+    """
+
+    built = Signal(bytes)  # a report was built (for preview or saving)
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.week: WeekSummary | None = None
+        self._loaded = WeekNarrative()
+        self.task: Task | None = None
+        self.preview_dialog: PdfPreview | None = None
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.summary = _box(
+            "Executive summary", "What the week found, in a few sentences for the committee."
+        )
+        self.findings = _box(
+            "Findings", "What is working well and what needs to develop, with examples."
+        )
+        self.recommendations = _box(
+            "Recommendations", "One recommendation per line, each with who will act."
+        )
+        self.compare = QComboBox()
+        self.compare.setAccessibleName("Compare with")
+        self.state = QLabel()
+        self.state.setObjectName("muted")
+        self.save_button = QPushButton("&Save words")
+        self.preview_button = QPushButton("Pre&view report…")
+        self.export_button = QPushButton("Save report as P&DF…")
+        self.save_button.clicked.connect(self.save_narrative)
+        self.preview_button.clicked.connect(self.preview)
+        self.export_button.clicked.connect(self.export)
+
+        form = QFormLayout()
+        form.addRow("Executive &summary:", self.summary)
+        form.addRow("&Findings:", self.findings)
+        form.addRow("&Recommendations:", self.recommendations)
+        form.addRow("Compare &with:", self.compare)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.state, 1)
+        for button in (self.save_button, self.preview_button, self.export_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        intro = QLabel(
+            "The summary report for the scrutiny sub-committee is built from every completed "
+            "record of the week. Write the narrative here; the figures, charts and tables are "
+            "added for you."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def narrative(self) -> WeekNarrative:
+        """The words as typed."""
+        return WeekNarrative(
+            self.summary.toPlainText(),
+            self.findings.toPlainText(),
+            self.recommendations.toPlainText(),
+        )
+
+    def show_week(self, week: WeekSummary | None, weeks: Sequence[WeekSummary]) -> None:
+        """Show a week's narrative (saving the one being left, if it changed)."""
+        self.save_narrative()
+        self.week = week
+        enabled = week is not None
+        for widget in (
+            self.summary,
+            self.findings,
+            self.recommendations,
+            self.compare,
+            self.save_button,
+            self.preview_button,
+            self.export_button,
+        ):
+            widget.setEnabled(enabled)
+        self.compare.clear()
+        if week is None:
+            self.heading.setText("Report")
+            self._set(WeekNarrative())
+            return
+        self.heading.setText(f"Report for {week.code} {week.title}")
+        self.compare.addItem("The week before (if there is one)", AUTO)
+        for other in weeks:
+            if other.code != week.code:
+                self.compare.addItem(f"{other.code} — {other.title}", other.code)
+        self.compare.addItem("No comparison", NO_COMPARISON)
+        self._set(week_narrative(self.db, week.id))
+
+    def _set(self, narrative: WeekNarrative) -> None:
+        self._loaded = narrative
+        self.summary.setPlainText(narrative.summary)
+        self.findings.setPlainText(narrative.findings)
+        self.recommendations.setPlainText(narrative.recommendations)
+        self.state.setText("")
+
+    def save_narrative(self) -> bool:
+        """Store the words with the week if they changed; True if anything was saved."""
+        if self.week is None:
+            return False
+        narrative = self.narrative()
+        if narrative == self._loaded:
+            return False
+        save_week_narrative(self.db, self.week.id, narrative)
+        self._loaded = narrative
+        self.state.setText("Words saved with the week.")
+        return True
+
+    def _compare_code(self) -> str | None:
+        code = self.compare.currentData()
+        return None if code in (None, NO_COMPARISON) else str(code)
+
+    def build(self, then: str) -> Task | None:
+        """Build the report in the background ("preview" or "export" follows)."""
+        if self.week is None:
+            return None
+        self.save_narrative()
+        db, code, compare = self.db, self.week.code, self._compare_code()
+        self.task = run_with_progress(
+            self,
+            "Building the report…",
+            lambda: report_pdf(db, code, compare),
+            lambda pdf: self._built(pdf, then),
+            self._failed,
+        )
+        return self.task
+
+    def preview(self) -> None:
+        """Build the report, then show it as it will print."""
+        self.build("preview")
+
+    def export(self) -> None:
+        """Build the report, then ask where to save the PDF."""
+        self.build("export")
+
+    def _built(self, pdf: bytes, then: str) -> None:
+        self.built.emit(pdf)
+        assert self.week is not None
+        if then == "preview":
+            subject = f"{self.week.code} {self.week.title}"
+            self.preview_dialog = PdfPreview(self, pdf, subject, "Practice Week summary")
+            self.preview_dialog.open()
+        elif then == "export":
+            path = save_pdf_dialog(self, pdf, f"practice-week-summary-{self.week.code}.pdf")
+            if path is not None:
+                self.state.setText(f"Saved the report to {path}.")
+
+    def _failed(self, error: BaseException) -> None:
+        known = isinstance(error, PwdeskError)
+        QMessageBox.warning(
+            self, "Report", str(error) if known else f"The report could not be built: {error}"
+        )
