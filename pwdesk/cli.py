@@ -21,6 +21,7 @@ from pwdesk import __version__
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import TemplateError
 from pwdesk.services.locations import default_database_path
+from pwdesk.services.table import TableError
 from pwdesk.store.database import Database, DatabaseError, create_database, open_database
 
 PASSPHRASE_ENV = "PWDESK_PASSPHRASE"
@@ -275,6 +276,39 @@ def cmd_templates_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_table_export(args: argparse.Namespace) -> int:
+    from pwdesk.services.table import export_table
+
+    db = open_from_args(args)
+    try:
+        written = export_table(db, args.week, Path(args.out).expanduser())
+    finally:
+        db.close()
+    if args.json:
+        emit_json(written)
+    else:
+        print(f"Wrote the {written.rows} case audits of {written.week} to {written.out}.")
+    return 0
+
+
+def cmd_table_import(args: argparse.Namespace) -> int:
+    from pwdesk.services.table import import_table
+
+    db = open_from_args(args)
+    try:
+        summary = import_table(db, Path(args.file).expanduser())
+    finally:
+        db.close()
+    if args.json:
+        emit_json(summary)
+    else:
+        print(
+            f"Read {summary.rows} rows: {summary.created} new case audits, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged."
+        )
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from pwdesk.services.stats import stats_json, week_stats
 
@@ -310,7 +344,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_feedback(args: argparse.Namespace) -> int:
     from pwdesk.services.assessments import resolve_record_id
-    from pwdesk.services.feedback import feedback_pdf, write_pdf
+    from pwdesk.services.feedback import feedback_pdf
+    from pwdesk.services.files import write_atomically
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() != ".pdf":
@@ -323,11 +358,36 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         data = feedback_pdf(db, record_id)
     finally:
         db.close()
-    write_pdf(data, out)
+    write_atomically(data, out)
     if args.json:
         emit_json({"record": record_id, "out": str(out), "bytes": len(data)})
     else:
         print(f"Wrote the feedback sheet for record {record_id[:8]} to {out}.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pwdesk.services.files import write_atomically
+    from pwdesk.services.report import AUTO, report_pdf, report_workbook
+
+    out = Path(args.out).expanduser()
+    chosen = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "pdf")
+    if out.suffix.lower() != f".{chosen}":
+        raise UsageError(
+            f"A {chosen.upper()} report needs --out to end in .{chosen}, not {out.name}."
+        )
+    compare = None if args.no_compare else (args.compare or AUTO)
+    db = open_from_args(args)
+    try:
+        make = report_workbook if chosen == "xlsx" else report_pdf
+        data = make(db, args.week, compare)
+    finally:
+        db.close()
+    write_atomically(data, out)
+    if args.json:
+        emit_json({"week": args.week, "format": chosen, "out": str(out), "bytes": len(data)})
+    else:
+        print(f"Wrote the {args.week} summary report to {out}.")
     return 0
 
 
@@ -390,6 +450,15 @@ def build_parser() -> argparse.ArgumentParser:
     feedback = command("feedback", cmd_feedback, "write one record's feedback sheet as a PDF")
     feedback.add_argument("record", metavar="RECORD", help="a record id, or a unique prefix of it")
     feedback.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
+    report = command("report", cmd_report, "the Practice Week summary report (PDF or XLSX)")
+    report.add_argument("--week", required=True, metavar="CODE", help="the week's code")
+    report.add_argument("--out", required=True, metavar="FILE", help="report.pdf or data.xlsx")
+    report.add_argument("--format", choices=("pdf", "xlsx"), help="default: from --out's ending")
+    comparison = report.add_mutually_exclusive_group()
+    comparison.add_argument(
+        "--compare", metavar="CODE", help="the week to compare with (default: the week before)"
+    )
+    comparison.add_argument("--no-compare", action="store_true", help="compare with no week")
     stats = command("stats", cmd_stats, "the grade counts the report is built from")
     stats.add_argument(
         "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"
@@ -410,6 +479,25 @@ def build_parser() -> argparse.ArgumentParser:
         "import", cmd_templates_import, "add a template file to the database", template_commands
     )
     imported.add_argument("file", metavar="FILE")
+
+    table = commands.add_parser("table", help="a week's case audits as a CSV or XLSX table")
+    table_commands = table.add_subparsers(title="table commands", metavar="COMMAND", required=True)
+    exported = command(
+        "export", cmd_table_export, "write a week's case audits as a table", table_commands
+    )
+    exported.add_argument(
+        "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"
+    )
+    exported.add_argument(
+        "--out", required=True, metavar="FILE.csv|FILE.xlsx", help="where to write it"
+    )
+    table_import = command(
+        "import",
+        cmd_table_import,
+        "bring case audits in from a table: new audits, or new versions of changed ones",
+        table_commands,
+    )
+    table_import.add_argument("file", metavar="FILE", help="a .csv or .xlsx table")
     return parser
 
 
@@ -424,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return handler(args)
-    except TemplateError as error:
+    except (TemplateError, TableError) as error:
         for problem in error.problems:
             print(f"pwdesk: {problem}", file=sys.stderr)
         return 2

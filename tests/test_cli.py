@@ -281,3 +281,44 @@ def test_feedback_refuses_bad_input_and_writes_nothing(
     assert status == 2
     assert message in err
     assert not (tmp_path / out).exists()
+
+
+def test_report_writes_a_pdf_and_a_workbook(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf, xlsx = tmp_path / "report.pdf", tmp_path / "data.xlsx"
+    status, out, _ = run(
+        capsys, "report", "--week", "2018-09", "--db", str(demo_path), "--out", str(pdf), "--json"
+    )
+    assert status == 0
+    assert json.loads(out)["format"] == "pdf"
+    from pypdf import PdfReader
+
+    assert "Practice Week summary" in PdfReader(pdf).pages[0].extract_text()
+    args = ["report", "--week", "2018-09", "--db", str(demo_path), "--out", str(xlsx)]
+    status, _, _ = run(capsys, *args, "--format", "xlsx", "--no-compare")
+    assert status == 0
+    assert xlsx.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--out", "report.txt"], "A PDF report needs --out to end in .pdf"),
+        (["--out", "report.pdf", "--format", "xlsx"], "A XLSX report needs --out to end in .xlsx"),
+        (["--out", "report.pdf", "--compare", "2017-09"], "no Practice Week with the code 2017-09"),
+    ],
+)
+def test_report_refuses_bad_input(
+    demo_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    argv = ["report", "--week", "2018-09", "--db", str(demo_path)]
+    argv += [str(tmp_path / a) if a.startswith("report.") else a for a in extra]
+    status, _, err = run(capsys, *argv)
+    assert status == 2
+    assert message in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db"]

@@ -18,7 +18,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from pwdesk.services.feedback import write_pdf
+from pwdesk.services.files import write_atomically
 
 PDF_POINTS_PER_INCH = 72
 # Enough for small print to stay crisp; more only makes the print job bigger and slower.
@@ -140,7 +140,7 @@ def save_pdf(pdf: bytes, path: Path) -> Path:
     """Write ``pdf`` at ``path`` (adding ".pdf" if the name lacks it); the path written."""
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
-    write_pdf(pdf, path)
+    write_atomically(pdf, path)
     return path
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from pwdesk.domain.answers import note_of, value_of
 from pwdesk.domain.dates import long_date, parse_date
-from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import (
     YES_NO_ANSWERS,
     FormTemplate,
@@ -123,20 +120,3 @@ def feedback_pdf(db: Database, record_id: str) -> bytes:
         logo=Path(settings.logo_path) if settings.logo_path else None,
     )
     return FeedbackSheet(furniture).render(content)
-
-
-def write_pdf(data: bytes, out: Path) -> None:
-    """Write a PDF so that an interrupted write never leaves a half file under the real name."""
-    folder = out.parent
-    if not folder.is_dir():
-        raise PwdeskError(f"The folder {folder} does not exist.")
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -11,15 +11,19 @@ from pwdesk.domain.answers import value_of
 from pwdesk.reports.analysis import AspectChange, WeekStats, compare_weeks
 from pwdesk.reports.document import Furniture
 from pwdesk.reports.summary_report import (
+    ACTION_STATUS_WORDS,
     ActionEntry,
     AuditEntry,
     ReportContent,
     SummaryReport,
     WeekInfo,
 )
+from pwdesk.reports.workbook import Sheet, workbook_bytes
 from pwdesk.services.actions import ActionRow, list_actions
+from pwdesk.services.assessments import list_records
 from pwdesk.services.settings import load_settings
 from pwdesk.services.stats import week_stats
+from pwdesk.services.table import audit_rows
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekSummary, find_week, previous_week, week_narrative
 from pwdesk.store.database import Database
@@ -136,3 +140,36 @@ def report_pdf(db: Database, week_code: str, compare: str | None = AUTO) -> byte
         logo=Path(settings.logo_path) if settings.logo_path else None,
     )
     return SummaryReport(furniture).render(content)
+
+
+def report_workbook(db: Database, week_code: str, compare: str | None = AUTO) -> bytes:
+    """The report's figures as an XLSX workbook: summary tables, audits, observations, actions."""
+    content = report_content(db, week_code, compare)
+    headers, rows = audit_rows(db, week_code)
+    observations = [
+        [r.id, r.observation_label, r.held_on, r.practitioner, r.auditor, r.status, r.overall_grade]
+        for r in list_records(db, week_code)
+        if r.kind == "observation"
+    ]
+    actions = [
+        [
+            a.description,
+            a.owner,
+            a.due_on,
+            ACTION_STATUS_WORDS.get(a.status, a.status),
+            a.assessment_id,
+        ]
+        for a in list_actions(db, week_code)
+    ]
+    return workbook_bytes(
+        content,
+        [
+            Sheet("Case audits", headers, rows),
+            Sheet(
+                "Observations",
+                ["record_id", "kind", "date", "practitioner", "senior_leader", "status", "overall"],
+                observations,
+            ),
+            Sheet("Actions", ["action", "owner", "due", "status", "record_id"], actions),
+        ],
+    )

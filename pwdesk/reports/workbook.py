@@ -1,0 +1,163 @@
+"""The report's figures as a spreadsheet: summary tables, then one sheet per list of records.
+
+Built from the same ReportContent as the PDF, so the workbook and the report never disagree.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pwdesk.reports.palette import grade_colours
+from pwdesk.reports.summary_report import ReportContent
+
+HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=13)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A list of records as a sheet: one header row, then one row per record."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value / 100
+
+
+def _table(
+    sheet: Worksheet, top: int, headers: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> int:
+    """Write a table at row ``top``; returns the row after it."""
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=top, column=column, value=header)
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for offset, values in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=top + offset, column=column, value=value)
+            if isinstance(value, float) and headers[column - 1].endswith("%"):
+                cell.number_format = "0.0%"
+    return top + len(rows) + 2
+
+
+def _summary(book: Workbook, content: ReportContent) -> None:
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Summary"
+    stats = content.stats
+    week = content.week
+    authority = content.authority or "Children's Social Care"
+    sheet["A1"] = f"{authority}: Practice Week summary"
+    sheet["A1"].font = TITLE_FONT
+    facts: list[tuple[str, str | int]] = [
+        ("Week", f"{week.code} {week.title}"),
+        ("Theme", week.theme),
+        ("Dates", f"{week.starts_on.isoformat()} to {week.ends_on.isoformat()}"),
+        ("Children audited", stats.children),
+        ("Case audits", stats.audits),
+        ("Observations", stats.observations_total),
+        ("Senior leaders", stats.senior_leaders),
+        ("Drafts not counted", stats.drafts),
+    ]
+    row = 3
+    for label, value in facts:
+        sheet.cell(row=row, column=1, value=label).font = HEADER_FONT
+        sheet.cell(row=row, column=2, value=value)
+        row += 1
+    row += 1
+    grades = [grade.label for grade in stats.scale.choices]
+    sheet.cell(row=row, column=1, value="Grades per aspect").font = TITLE_FONT
+    aspect_rows = [
+        [
+            a.label,
+            *[a.counts.get(g.id, 0) for g in stats.scale.choices],
+            _percent(a.good_or_better_pct),
+        ]
+        for a in (*stats.aspects, stats.overall)
+    ]
+    row = _table(sheet, row + 1, ["Aspect", *grades, "Good or better %"], aspect_rows)
+    for grade_index, grade in enumerate(stats.scale.choices, start=2):
+        fill, _ = grade_colours(grade.id, stats.scale.ids)
+        header = sheet.cell(row=row - len(aspect_rows) - 2, column=grade_index)
+        header.fill = PatternFill("solid", fgColor=fill.lstrip("#"))
+    if content.compared_week is not None:
+        sheet.cell(
+            row=row, column=1, value=f"Change since {content.compared_week.code}"
+        ).font = TITLE_FONT
+        changes = [
+            [
+                c.label,
+                _percent(c.previous),
+                _percent(c.current),
+                None if c.change is None else c.change / 100,
+            ]
+            for c in content.changes
+        ]
+        headers = [
+            "Aspect",
+            f"{content.compared_week.code} good or better %",
+            f"{week.code} good or better %",
+            "Change %",
+        ]
+        row = _table(sheet, row + 1, headers, changes)
+    if stats.by_cohort:
+        sheet.cell(row=row, column=1, value="Good or better by cohort").font = TITLE_FONT
+        headers = ["Aspect", *[f"{c.name} %" for c in stats.by_cohort]]
+        cohort_rows = [
+            [aspect.label, *[_percent(c.aspects[i].good_or_better_pct) for c in stats.by_cohort]]
+            for i, aspect in enumerate(stats.aspects)
+        ]
+        cohort_rows.append(
+            ["Overall grade", *[_percent(c.overall.good_or_better_pct) for c in stats.by_cohort]]
+        )
+        row = _table(sheet, row + 1, headers, cohort_rows)
+    sheet.cell(row=row, column=1, value="Observations by kind").font = TITLE_FONT
+    observation_rows = [
+        [
+            stats.observation_labels[kind],
+            count,
+            *[stats.observation_overall.get(kind, {}).get(g.id, 0) for g in stats.scale.choices],
+        ]
+        for kind, count in stats.observations.items()
+    ]
+    _table(
+        sheet,
+        row + 1,
+        ["Kind", "Observations", *[f"Overall: {g}" for g in grades]],
+        observation_rows,
+    )
+    sheet.column_dimensions["A"].width = 60
+    for column in range(2, 12):
+        sheet.column_dimensions[get_column_letter(column)].width = 16
+    sheet.freeze_panes = "A2"
+
+
+def _list_sheet(book: Workbook, data: Sheet) -> None:
+    sheet = book.create_sheet(data.title)
+    _table(sheet, 1, data.headers, data.rows)
+    sheet.freeze_panes = "A2"
+    for column, header in enumerate(data.headers, start=1):
+        longest = max([len(str(header))] + [len(str(r[column - 1] or "")) for r in data.rows[:200]])
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(10, longest + 2), 60)
+
+
+def workbook_bytes(content: ReportContent, sheets: Sequence[Sheet]) -> bytes:
+    """The workbook: a Summary sheet from the report's content, then the given sheets."""
+    book = Workbook()
+    _summary(book, content)
+    for data in sheets:
+        _list_sheet(book, data)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
