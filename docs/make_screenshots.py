@@ -20,6 +20,7 @@ from pwdesk.gui.app import application
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.services.demo import build_demo
 from pwdesk.services.feedback import feedback_pdf
+from pwdesk.services.report import report_pdf
 from pwdesk.services.settings import AppSettings, save_settings
 from pwdesk.store.database import create_database
 
@@ -64,6 +65,14 @@ def main() -> int:
             sheet = pdfium.PdfDocument(feedback_pdf(db, record_id))
             sheet[0].render(scale=110 / 72).to_pil().save(OUT / "feedback-sheet.png")
             print("wrote docs/screenshots/feedback-sheet.png")
+            report = pdfium.PdfDocument(report_pdf(db, "2018-09"))
+            for index, name in (
+                (0, "report-cover.png"),
+                (2, "report-grades.png"),
+                (3, "report-change.png"),
+            ):
+                report[index].render(scale=90 / 72).to_pil().save(OUT / name)
+                print(f"wrote docs/screenshots/{name}")
             editor = window.open_record(record_id)
             editor.resize(980, 1000)
             editor.form.focus_item("placement-stability")

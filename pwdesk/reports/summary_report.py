@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    HRFlowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -179,7 +180,7 @@ class SummaryReport(PwdeskDocument):
                 + [self._p(str(aspect.counts.get(g.id, 0)), "Centre") for g in scale.choices]
                 + [self._p(_pct(aspect.good_or_better_pct), "Right")]
             )
-        counts_width = 17 * mm
+        counts_width = 19 * mm
         label_width = self._width - counts_width * len(scale.choices) - 22 * mm
         return self._table(body, [label_width] + [counts_width] * len(scale.choices) + [22 * mm])
 
@@ -215,6 +216,8 @@ class SummaryReport(PwdeskDocument):
             self._p(content.authority or "Children's Social Care", "Heading2"),
             Spacer(1, 4 * mm),
             Paragraph("Children's Social Care<br/>Practice Week summary", self.styles["Title"]),
+            Spacer(1, 2 * mm),
+            HRFlowable(width="100%", thickness=2.5, color=colors.HexColor(ACCENT)),
             Spacer(1, 3 * mm),
             self._p(week.title, "Heading1"),
             self._p(f"Theme: {week.theme}" if week.theme else "", "Body"),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from pwdesk.domain.answers import value_of
 from pwdesk.domain.cohorts import describe_rules, rules_from_list
-from pwdesk.domain.templates import TemplateKind
+from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.reports.analysis import (
     AspectResult,
     AuditFacts,
@@ -25,8 +26,33 @@ from pwdesk.store.database import Database
 from pwdesk.store.models import Assessment, Cohort, CohortMember
 
 
+@dataclass(frozen=True)
+class WeekFacts:
+    """What the analysis of a week needs, read from the database."""
+
+    week: WeekSummary
+    template: FormTemplate
+    audits: list[AuditFacts]
+    observations: list[ObservationFacts]
+    cohorts: list[CohortFacts]
+    drafts: int
+
+
 def week_stats(db: Database, week_code: str) -> tuple[WeekSummary, WeekStats]:
     """Load a week's completed records and cohorts, and analyse them."""
+    facts = load_week_facts(db, week_code)
+    return facts.week, analyse(facts)
+
+
+def analyse(facts: WeekFacts) -> WeekStats:
+    """The analysis of loaded facts (a separate step so its cost can be measured alone)."""
+    return analyse_week(
+        facts.template, facts.audits, facts.observations, facts.cohorts, drafts=facts.drafts
+    )
+
+
+def load_week_facts(db: Database, week_code: str) -> WeekFacts:
+    """Read a week's records and cohorts as the analysis's plain facts."""
     week = find_week(db, week_code)
     templates = catalogue(db)
     template = templates.get(week.case_audit_template)
@@ -55,7 +81,9 @@ def week_stats(db: Database, week_code: str) -> tuple[WeekSummary, WeekStats]:
             )
         ):
             members[cohort_id].add(child_id)
-    audits, observations, drafts = [], [], 0
+    audits: list[AuditFacts] = []
+    observations: list[ObservationFacts] = []
+    drafts = 0
     for kind, status, template_id, version, child_id, auditor_id, answers in records:
         if status != Status.COMPLETED:
             drafts += 1
@@ -75,7 +103,7 @@ def week_stats(db: Database, week_code: str) -> tuple[WeekSummary, WeekStats]:
         CohortFacts(name, describe_rules(rules_from_list(rules)), frozenset(members[cohort_id]))
         for cohort_id, name, rules in cohorts
     ]
-    return week, analyse_week(template, audits, observations, cohort_facts, drafts=drafts)
+    return WeekFacts(week, template, audits, observations, cohort_facts, drafts)
 
 
 def _aspect_json(aspect: AspectResult, labels: dict[str, str]) -> dict[str, Any]:
