@@ -128,10 +128,19 @@ def test_the_narrative_actions_and_appendix_are_there(september: Any) -> None:
     assert len(re.findall(r"CR\d{6}", appendix)) == now["audits"]
 
 
-def test_the_earlier_week_reports_that_there_is_nothing_to_compare_with(demo_db: Database) -> None:
+def test_the_earlier_week_matches_its_own_stats_and_has_nothing_to_compare_with(
+    demo_db: Database,
+) -> None:
     _, text = read(report_pdf(demo_db, "2018-03"))
+    figures = stats_json(*week_stats(demo_db, "2018-03"))
     assert "There is no earlier Practice Week in this database to compare with." in text
-    assert "30 children" in text
+    assert f"audits on {figures['children']} children ({figures['audits']} audits)" in text
+    for aspect in figures["aspects"]:
+        counts = " ".join(str(n) for n in aspect["counts"].values())
+        assert f"{aspect['label']} {counts} {aspect['good_or_better_pct']:.1f}%" in text
+    for cohort, rows in zip(figures["cohorts"], figures["by_cohort"], strict=True):
+        assert f"{cohort['name']}: {cohort['audited']} of {cohort['children']}" in text
+        assert rows["audits"] == cohort["audited"]
 
 
 def test_a_week_with_no_observations_and_no_records_says_so(db: Database) -> None:
