@@ -25,6 +25,8 @@ from pwdesk.services.table import TableError
 from pwdesk.store.database import Database, DatabaseError, create_database, open_database
 
 PASSPHRASE_ENV = "PWDESK_PASSPHRASE"
+KEY_PASSPHRASE_ENV = "PWDESK_KEY_PASSPHRASE"
+PACKAGE_PASSPHRASE_ENV = "PWDESK_PACKAGE_PASSPHRASE"
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -391,6 +393,220 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _secret(
+    file: str | None, variable: str, what: str, *, prompt: str, confirm: bool = False
+) -> str | None:
+    """A passphrase other than the database's: from a file, the environment, or a prompt."""
+    if file is not None:
+        try:
+            return Path(file).read_text(encoding="utf-8").removesuffix("\n").removesuffix("\r")
+        except OSError as error:
+            raise UsageError(f"The {what} file {file} cannot be read: {error.strerror}.") from None
+    if os.environ.get(variable):
+        return os.environ[variable]
+    if sys.stdin.isatty():
+        secret = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Type it again: ") != secret:
+            raise UsageError(f"The two {what}s differ; nothing was written.")
+        return secret
+    return None
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from pwdesk.exchange.keys import new_key_pair
+    from pwdesk.services.files import write_atomically
+
+    base = Path(args.out).expanduser()
+    private, public = base.with_name(base.name + ".key"), base.with_name(base.name + ".pub")
+    for path in (private, public):
+        if path.exists():
+            raise UsageError(f"{path} already exists; pwdesk will not overwrite a key.")
+    secret = _secret(
+        args.key_passphrase_file,
+        KEY_PASSPHRASE_ENV,
+        "key passphrase",
+        prompt="Passphrase for the private key: ",
+        confirm=True,
+    )
+    if secret is None:
+        raise UsageError(
+            f"No key passphrase given: use --key-passphrase-file FILE or set {KEY_PASSPHRASE_ENV}."
+        )
+    private_pem, public_pem = new_key_pair(secret)
+    write_atomically(private_pem, private)
+    private.chmod(0o600)
+    write_atomically(public_pem, public)
+    if args.json:
+        emit_json({"private_key": str(private), "public_key": str(public)})
+    else:
+        print(
+            f"Wrote the private key {private} (keep it safe) and the public key {public} "
+            "(give it to each laptop)."
+        )
+    return 0
+
+
+def _package_secret(args: argparse.Namespace) -> str | None:
+    return _secret(
+        args.package_passphrase_file,
+        PACKAGE_PASSPHRASE_ENV,
+        "package passphrase",
+        prompt="Package passphrase: ",
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pwdesk.exchange.keys import load_public_key
+    from pwdesk.services.exchange import export_package
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".pwx":
+        raise UsageError("An export package is a .pwx file; give --out a name ending in .pwx.")
+    recipient = load_public_key(Path(args.to).expanduser()) if args.to else None
+    secret = None if recipient else _package_secret(args)
+    if recipient is None and secret is None:
+        raise UsageError(
+            "Say who can open the package: --to NAME.pub, or --package-passphrase-file FILE "
+            f"(or set {PACKAGE_PASSPHRASE_ENV})."
+        )
+    db = open_from_args(args)
+    try:
+        result = export_package(
+            db, out, week_code=args.week, passphrase=secret, recipient=recipient
+        )
+    finally:
+        db.close()
+    if args.json:
+        emit_json(result)
+    else:
+        print(f"Wrote {result.records} records ({result.versions} versions) to {out}.")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from pwdesk.exchange.keys import load_private_key
+    from pwdesk.services.exchange import merge_packages
+
+    private_key = None
+    if args.key:
+        secret = _secret(
+            args.key_passphrase_file,
+            KEY_PASSPHRASE_ENV,
+            "key passphrase",
+            prompt="Passphrase of the private key: ",
+        )
+        if secret is None:
+            raise UsageError(
+                f"No key passphrase given: use --key-passphrase-file FILE or set "
+                f"{KEY_PASSPHRASE_ENV}."
+            )
+        private_key = load_private_key(Path(args.key).expanduser(), secret)
+    passphrase = None if private_key else _package_secret(args)
+    db = open_from_args(args)
+    try:
+        result = merge_packages(
+            db,
+            [Path(p).expanduser() for p in args.packages],
+            passphrase=passphrase,
+            private_key=private_key,
+        )
+    finally:
+        db.close()
+    if args.json:
+        emit_json(result.as_json())
+        return 0
+    print(
+        f"Merged {result.packages} package(s): {result.new} new, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.stale} stale, {result.conflicts} in conflict."
+    )
+    for signer in result.signers:
+        trust = "trusted" if signer["trusted"] else "not yet trusted (pwdesk signers --trust ...)"
+        print(f"  signed by {signer['device']}, key {signer['fingerprint']}: {trust}")
+    for warning in result.possible_duplicates:
+        print(f"  possible duplicate: {warning}")
+    if result.conflicts:
+        print("  see the conflicts with: pwdesk conflicts")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from pwdesk.services.exchange import list_conflicts
+
+    db = open_from_args(args)
+    try:
+        conflicts = list_conflicts(db)
+    finally:
+        db.close()
+    if args.json:
+        emit_json({"conflicts": conflicts})
+        return 0
+    if not conflicts:
+        print("No records are in conflict.")
+    for conflict in conflicts:
+        print(f"{conflict.record_type} {conflict.record_id}:")
+        for version in conflict.versions:
+            where = "this device" if version.local else version.device_id[:8]
+            print(
+                f"  version {version.id[:12]} by {version.author} on {where}, "
+                f"{version.created_at:%d %b %Y %H:%M}"
+            )
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from pwdesk.services.exchange import resolve_conflict
+
+    fields = {}
+    for choice in args.field or []:
+        name, _, version = choice.partition("=")
+        if not name or not version:
+            raise UsageError(f"--field takes NAME=VERSION, not {choice!r}.")
+        fields[name] = version
+    db = open_from_args(args)
+    try:
+        version = resolve_conflict(db, args.record, args.take, fields)
+    finally:
+        db.close()
+    if args.json:
+        emit_json({"record": args.record, "version": version})
+    else:
+        print(f"Resolved: the record is now at version {version[:12]}.")
+    return 0
+
+
+def cmd_signers(args: argparse.Namespace) -> int:
+    from pwdesk.services.exchange import merge_history, trust_signer
+
+    db = open_from_args(args)
+    try:
+        if args.trust:
+            device = trust_signer(db, args.trust)
+            print(f"Trusted the key of {device}.")
+        history = merge_history(db)
+    finally:
+        db.close()
+    if args.json:
+        emit_json({"merges": history})
+    else:
+        print(
+            _table(
+                [
+                    (
+                        m.merged_at.strftime("%Y-%m-%d %H:%M"),
+                        m.file_name,
+                        m.device,
+                        m.signer,
+                        "yes" if m.trusted else "no",
+                        m.records,
+                    )
+                    for m in history
+                ],
+                ("merged", "file", "device", "key", "trusted", "records"),
+            )
+        )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from pwdesk.gui.app import run  # Qt loads only for the desktop window
 
@@ -459,6 +675,54 @@ def build_parser() -> argparse.ArgumentParser:
         "--compare", metavar="CODE", help="the week to compare with (default: the week before)"
     )
     comparison.add_argument("--no-compare", action="store_true", help="compare with no week")
+    keygen = command("keygen", cmd_keygen, "make the QA officer's key pair (NAME.key, NAME.pub)")
+    keygen.add_argument("--out", required=True, metavar="NAME", help="where: NAME.key and NAME.pub")
+    keygen.add_argument(
+        "--key-passphrase-file",
+        metavar="FILE",
+        help=f"the private key's passphrase (or set {KEY_PASSPHRASE_ENV})",
+    )
+    export = command("export", cmd_export, "write an encrypted, signed package of records")
+    export.add_argument("--out", required=True, metavar="FILE.pwx")
+    export.add_argument("--week", metavar="CODE", help="only this week's records (default: all)")
+    export.add_argument("--to", metavar="NAME.pub", help="encrypt for the QA officer's key")
+    export.add_argument(
+        "--package-passphrase-file",
+        metavar="FILE",
+        help=f"or for a passphrase (or set {PACKAGE_PASSPHRASE_ENV})",
+    )
+    merge = command("merge", cmd_merge, "merge packages: all in one transaction, or none")
+    merge.add_argument("packages", nargs="+", metavar="FILE.pwx")
+    merge.add_argument("--key", metavar="NAME.key", help="the QA officer's private key")
+    merge.add_argument(
+        "--key-passphrase-file",
+        metavar="FILE",
+        help=f"its passphrase (or set {KEY_PASSPHRASE_ENV})",
+    )
+    merge.add_argument(
+        "--package-passphrase-file",
+        metavar="FILE",
+        help=f"or the packages' passphrase (or set {PACKAGE_PASSPHRASE_ENV})",
+    )
+    command("conflicts", cmd_conflicts, "list records with concurrent versions")
+    resolve = command("resolve", cmd_resolve, "resolve a conflict with a new version")
+    resolve.add_argument("record", metavar="RECORD", help="the record's id or its start")
+    resolve.add_argument(
+        "--take",
+        required=True,
+        metavar="local|incoming|VERSION",
+        help="the version to keep (or to start from, with --field)",
+    )
+    resolve.add_argument(
+        "--field",
+        action="append",
+        metavar="NAME=VERSION",
+        help="take one field from another version (repeatable)",
+    )
+    signers = command(
+        "signers", cmd_signers, "the packages merged and the devices that signed them"
+    )
+    signers.add_argument("--trust", metavar="FINGERPRINT", help="mark a device's key trusted")
     stats = command("stats", cmd_stats, "the grade counts the report is built from")
     stats.add_argument(
         "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"

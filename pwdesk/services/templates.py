@@ -69,6 +69,10 @@ class TemplateCatalogue:
                 f"There is no form template '{template_id}' version {version}."
             ) from None
 
+    def all_templates(self) -> list[FormTemplate]:
+        """Every template, every version."""
+        return [template for template, _ in self._by_key.values()]
+
     def infos(self) -> list[TemplateInfo]:
         """Every template, sorted by id then version."""
         return [

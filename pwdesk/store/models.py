@@ -158,6 +158,42 @@ class DraftBuffer(Base):
     updated_at: Mapped[datetime]
 
 
+class ConflictHead(Base):
+    """One of several concurrent current versions of a record, kept until the QA officer resolves
+    the conflict. A record with no rows here has exactly one current version: its ``head``."""
+
+    __tablename__ = "conflict_head"
+
+    record_id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    version_id: Mapped[str] = mapped_column(String(VERSION_LENGTH), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(32))
+
+
+class MergeLogEntry(Base):
+    """A package merged into this database: which file, signed by whom, with what outcome."""
+
+    __tablename__ = "merge_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    merged_at: Mapped[datetime]
+    file_name: Mapped[str]
+    sha256: Mapped[str] = mapped_column(String(64))
+    signer: Mapped[str] = mapped_column(String(64))
+    device_name: Mapped[str]
+    counts: Mapped[dict[str, Any]]
+
+
+class Signer(Base):
+    """A device whose packages this database has seen; the QA officer may mark it trusted."""
+
+    __tablename__ = "signer"
+
+    public_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_name: Mapped[str]
+    first_seen: Mapped[datetime]
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Versioned:
     """Columns every travelling record has; the other columns are its versioned content."""
 

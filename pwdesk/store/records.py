@@ -81,20 +81,27 @@ def apply_content(record: Versioned, content: Mapping[str, Any]) -> None:
 
 
 def save_version(
-    session: Session, db: Database, record: Versioned, *, deleted: bool = False
+    session: Session,
+    db: Database,
+    record: Versioned,
+    *,
+    deleted: bool = False,
+    parents: list[str] | None = None,
 ) -> str | None:
     """Cut a new version if the record's content (or tombstone flag) changed; None if not.
 
-    The record must already be in ``session``. The new version's parent is the record's head.
-    Each version is logged in the audit log.
+    The record must already be in ``session``. The new version's parent is the record's head,
+    or ``parents`` when given (a conflict's resolution descends from every concurrent head, and
+    is always cut). Each version is logged in the audit log.
     """
     content = content_of(record)
     head: str | None = record.head
-    if head is not None:
+    if head is not None and parents is None:
         current = session.get(RecordVersion, head)
         if current is not None and current.content == content and current.deleted == deleted:
             return None
-    parents = [head] if head is not None else []
+    if parents is None:
+        parents = [head] if head is not None else []
     new_id = version_id(record.RECORD_TYPE, record.id, content, parents, deleted=deleted)
     session.add(
         RecordVersion(
@@ -112,5 +119,7 @@ def save_version(
     record.head = new_id
     record.deleted = deleted
     action = "delete" if deleted else ("create" if head is None else "update")
+    if len(parents) > 1:
+        action = "resolve"
     db.log(session, action, record_type=record.RECORD_TYPE, record_id=record.id, version_id=new_id)
     return new_id

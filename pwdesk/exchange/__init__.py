@@ -1,0 +1,1 @@
+"""Moving records between databases: the encrypted, signed export package, and key files."""

@@ -1,0 +1,898 @@
+"""Export and merge: every laptop's work reaches the QA officer, with nothing lost or doubled.
+
+Merging follows the record/version model: an incoming version that the database already has,
+or that an existing version descends from, changes nothing; one that descends from every current
+version moves the record forward; anything else is a conflict, and every concurrent version is
+kept until the QA officer resolves it. Clocks play no part. A merge is one transaction, and
+nothing is written until every package has been decrypted, verified and checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from pwdesk import __version__
+from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.templates import TemplateError, parse_template
+from pwdesk.domain.versions import ancestors, check_plain, version_id
+from pwdesk.exchange.keys import new_signing_key, signing_key_from_hex
+from pwdesk.exchange.package import OpenedPackage, PackageError, fingerprint, open_package, seal
+from pwdesk.services.common import NotFound
+from pwdesk.services.files import write_atomically
+from pwdesk.services.templates import built_in_templates, catalogue
+from pwdesk.services.weeks import week_id_in
+from pwdesk.store.database import Database
+from pwdesk.store.models import (
+    VERSIONED_MODELS,
+    Action,
+    Assessment,
+    Auditor,
+    Child,
+    Cohort,
+    CohortMember,
+    ConflictHead,
+    MergeLogEntry,
+    Practitioner,
+    RecordVersion,
+    Signer,
+    StoredTemplate,
+    Versioned,
+)
+from pwdesk.store.records import ContentError, apply_content, content_columns, save_version
+
+MODELS: dict[str, type[Versioned]] = {model.RECORD_TYPE: model for model in VERSIONED_MODELS}
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_CHUNK = 500
+
+
+class MergeCancelled(PwdeskError):
+    """The user cancelled a merge before it was written; nothing changed."""
+
+
+# --- the device's signing key --------------------------------------------------------------
+
+
+def signing_key(db: Database) -> Ed25519PrivateKey:
+    """This database's Ed25519 signing key, made the first time it is needed."""
+    stored = db.setting("signing_key")
+    if not stored:
+        stored = new_signing_key()
+        db.set_setting("signing_key", stored)
+    return signing_key_from_hex(stored)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    out: str
+    week: str | None
+    records: int
+    versions: int
+    counts: dict[str, int]
+
+
+def _week_record_ids(session: Session, week_id: str) -> dict[type[Versioned], set[str]]:
+    """Every record a week's package needs: the week and all its records refer to."""
+    ids: dict[type[Versioned], set[str]] = {model: set() for model in VERSIONED_MODELS}
+    ids[MODELS["week"]].add(week_id)
+    cohorts = set(session.scalars(select(Cohort.id).where(Cohort.week_id == week_id)))
+    ids[Cohort] = cohorts
+    for member_id, child_id in session.execute(
+        select(CohortMember.id, CohortMember.child_id).where(CohortMember.cohort_id.in_(cohorts))
+    ):
+        ids[CohortMember].add(member_id)
+        ids[Child].add(child_id)
+    for record_id, audited_child, practitioner_id, auditor_id in session.execute(
+        select(
+            Assessment.id, Assessment.child_id, Assessment.practitioner_id, Assessment.auditor_id
+        ).where(Assessment.week_id == week_id)
+    ):
+        ids[Assessment].add(record_id)
+        links: tuple[tuple[type[Versioned], str | None], ...] = (
+            (Child, audited_child),
+            (Practitioner, practitioner_id),
+            (Auditor, auditor_id),
+        )
+        for model, linked in links:
+            if linked:
+                ids[model].add(linked)
+    ids[Action] = set(session.scalars(select(Action.id).where(Action.week_id == week_id)))
+    # Every practitioner and senior leader travels with a week, so laptops can name them.
+    ids[Practitioner] |= set(session.scalars(select(Practitioner.id)))
+    ids[Auditor] |= set(session.scalars(select(Auditor.id)))
+    return ids
+
+
+def _record_entries(
+    session: Session, ids: Mapping[type[Versioned], set[str]]
+) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    for model in VERSIONED_MODELS:
+        wanted = sorted(ids.get(model, set()))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            heads = {
+                rid: head
+                for rid, head in session.execute(
+                    select(model.id, model.head).where(model.id.in_(chunk))
+                )
+            }
+            conflicts: dict[str, list[str]] = {}
+            for rid, vid in session.execute(
+                select(ConflictHead.record_id, ConflictHead.version_id).where(
+                    ConflictHead.record_id.in_(chunk)
+                )
+            ):
+                conflicts.setdefault(rid, []).append(vid)
+            versions: dict[str, list[dict[str, Any]]] = {}
+            for version in session.scalars(
+                select(RecordVersion).where(RecordVersion.record_id.in_(chunk))
+            ):
+                versions.setdefault(version.record_id, []).append(
+                    {
+                        "id": version.id,
+                        "parents": list(version.parents),
+                        "content": version.content,
+                        "deleted": version.deleted,
+                        "device_id": version.device_id,
+                        "author": version.author,
+                        "created_at": version.created_at.isoformat(),
+                    }
+                )
+            for rid in chunk:
+                if rid in heads:
+                    entries.append(
+                        {
+                            "type": model.RECORD_TYPE,
+                            "id": rid,
+                            "heads": sorted(conflicts.get(rid, [heads[rid]])),
+                            "versions": sorted(versions.get(rid, []), key=_version_key),
+                        }
+                    )
+    return entries
+
+
+def _version_key(version: dict[str, Any]) -> str:
+    return str(version["id"])
+
+
+def export_package(
+    db: Database,
+    out: Path,
+    *,
+    week_code: str | None = None,
+    passphrase: str | None = None,
+    recipient: X25519PublicKey | None = None,
+) -> ExportResult:
+    """Write every record of a week (or of the database) with its history to a ``.pwx`` file."""
+    if (passphrase is None) == (recipient is None):
+        raise PwdeskError("Give either a recipient's public key or a package passphrase.")
+    if passphrase is not None and len(passphrase) < 10:
+        raise PwdeskError("The package passphrase needs at least 10 characters.")
+    key = signing_key(db)
+    with db.read() as session:
+        if week_code is not None:
+            ids = _week_record_ids(session, week_id_in(session, week_code))
+        else:
+            ids = {model: set(session.scalars(select(model.id))) for model in VERSIONED_MODELS}
+        records = _record_entries(session, ids)
+        templates = [
+            {"id": t.template_id, "version": t.version, "source": t.source}
+            for t in session.scalars(select(StoredTemplate).order_by(StoredTemplate.template_id))
+        ]
+    counts: dict[str, int] = {}
+    for entry in records:
+        counts[entry["type"]] = counts.get(entry["type"], 0) + 1
+    now = db.clock()
+    header = {
+        "created_at": now.isoformat(),
+        "device_id": db.identity.device_id,
+        "device_name": db.identity.device_name,
+        "pwdesk": __version__,
+        "week": week_code,
+        "counts": counts,
+    }
+    payload = {"kind": "pwdesk-records", "templates": templates, "records": records}
+    data = seal(payload, header, key, passphrase=passphrase, recipient=recipient)
+    write_atomically(data, out)
+    with db.write() as session:
+        db.log(session, "export", detail=f"{out.name}: {len(records)} records")
+    return ExportResult(
+        out=str(out),
+        week=week_code,
+        records=len(records),
+        versions=sum(len(entry["versions"]) for entry in records),
+        counts=counts,
+    )
+
+
+# --- reading and checking packages ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncomingVersion:
+    """One version as a package carries it, its id checked against its content."""
+
+    id: str
+    parents: tuple[str, ...]
+    content: dict[str, Any]
+    deleted: bool
+    device_id: str
+    author: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class IncomingRecord:
+    """A record as a package carries it: its whole history and its current version(s)."""
+
+    type: str
+    id: str
+    heads: tuple[str, ...]
+    versions: tuple[IncomingVersion, ...]
+
+
+@dataclass(frozen=True)
+class CheckedPackage:
+    """A package that has been opened and whose every record has been checked."""
+
+    name: str
+    opened: OpenedPackage
+    records: tuple[IncomingRecord, ...]
+    templates: tuple[tuple[str, int, str], ...]  # id, version, TOML source
+
+
+def _problem(name: str, what: str) -> PackageError:
+    return PackageError(f"{name}: {what}")
+
+
+def _text(value: Any, name: str, what: str) -> str:
+    if not isinstance(value, str):
+        raise _problem(name, f"{what} is not text.")
+    return value
+
+
+def _check_version(
+    name: str, record_type: str, record_id: str, raw: Any, model: type[Versioned]
+) -> IncomingVersion:
+    if not isinstance(raw, dict):
+        raise _problem(name, f"a version of {record_type} {record_id} is malformed.")
+    vid = _text(raw.get("id"), name, f"a version id of {record_type} {record_id}")
+    parents = raw.get("parents")
+    content = raw.get("content")
+    deleted = raw.get("deleted")
+    if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
+        raise _problem(name, f"version {vid[:12]} has malformed parents.")
+    if not isinstance(content, dict) or not isinstance(deleted, bool):
+        raise _problem(name, f"version {vid[:12]} has malformed content.")
+    try:
+        check_plain(content)
+        apply_content(model(), content)
+    except (ContentError, ValueError) as error:
+        raise _problem(name, f"version {vid[:12]} of {record_type} {record_id}: {error}") from None
+    if version_id(record_type, record_id, content, parents, deleted=deleted) != vid:
+        raise _problem(
+            name, f"version {vid[:12]} of {record_type} {record_id} does not match its content."
+        )
+    try:
+        created_at = datetime.fromisoformat(_text(raw.get("created_at"), name, "a version's time"))
+    except ValueError:
+        raise _problem(name, f"version {vid[:12]} has a malformed time.") from None
+    if created_at.tzinfo is None:
+        raise _problem(name, f"version {vid[:12]} has a time without a time zone.")
+    return IncomingVersion(
+        vid,
+        tuple(parents),
+        content,
+        deleted,
+        _text(raw.get("device_id"), name, "a version's device"),
+        _text(raw.get("author"), name, "a version's author"),
+        created_at,
+    )
+
+
+def _check_record(name: str, raw: Any) -> IncomingRecord:
+    if not isinstance(raw, dict):
+        raise _problem(name, "a record is malformed.")
+    record_type = raw.get("type")
+    model = MODELS.get(str(record_type))
+    if model is None:
+        raise _problem(name, f"it holds records of an unknown kind ({record_type!r}).")
+    record_id = _text(raw.get("id"), name, f"the id of a {record_type}")
+    if not _UUID.match(record_id):
+        raise _problem(name, f"a {record_type} has a malformed id.")
+    versions_raw = raw.get("versions")
+    heads = raw.get("heads")
+    if not isinstance(versions_raw, list) or not versions_raw:
+        raise _problem(name, f"{record_type} {record_id} has no versions.")
+    if not isinstance(heads, list) or not heads or not all(isinstance(h, str) for h in heads):
+        raise _problem(name, f"{record_type} {record_id} has no current version.")
+    versions = tuple(
+        _check_version(name, str(record_type), record_id, v, model) for v in versions_raw
+    )
+    known = {v.id for v in versions}
+    for version in versions:
+        for parent in version.parents:
+            if parent not in known:
+                raise _problem(name, f"{record_type} {record_id} lacks part of its history.")
+    if not set(heads) <= known:
+        raise _problem(name, f"{record_type} {record_id} names a current version it lacks.")
+    return IncomingRecord(str(record_type), record_id, tuple(heads), versions)
+
+
+def _check_payload(name: str, opened: OpenedPackage) -> CheckedPackage:
+    payload = opened.payload
+    if payload.get("kind") != "pwdesk-records":
+        raise _problem(name, "it does not hold pwdesk records.")
+    raw_templates = payload.get("templates", [])
+    raw_records = payload.get("records")
+    if not isinstance(raw_templates, list) or not isinstance(raw_records, list):
+        raise _problem(name, "its content is malformed.")
+    templates = []
+    for raw in raw_templates:
+        if not isinstance(raw, dict):
+            raise _problem(name, "a form template in it is malformed.")
+        source = _text(raw.get("source"), name, "a form template")
+        try:
+            template = parse_template(source, f"{name} template")
+        except TemplateError as error:
+            raise _problem(
+                name, f"a form template in it is malformed: {error.problems[0]}"
+            ) from None
+        templates.append((template.id, template.version, source))
+    records = tuple(_check_record(name, raw) for raw in raw_records)
+    return CheckedPackage(name, opened, records, tuple(templates))
+
+
+def read_package(
+    path: Path, *, passphrase: str | None = None, private_key: X25519PrivateKey | None = None
+) -> CheckedPackage:
+    """Open, decrypt, verify and check one package file, writing nothing anywhere."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PwdeskError(f"There is no file {path}.") from None
+    except OSError as error:
+        raise PwdeskError(f"{path} cannot be read: {error.strerror}.") from None
+    try:
+        opened = open_package(data, passphrase=passphrase, private_key=private_key)
+    except PackageError as error:
+        raise PackageError(f"{path.name}: {error}") from None
+    return _check_payload(path.name, opened)
+
+
+# --- merging ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MergeResult:
+    """The outcome of a merge, counted by record."""
+
+    packages: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    conflicts: int = 0
+    signers: list[dict[str, Any]] = field(default_factory=list)
+    possible_duplicates: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The counts ``pwdesk merge --json`` prints."""
+        return {
+            "packages": self.packages,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "stale": self.stale,
+            "conflicts": self.conflicts,
+            "signers": self.signers,
+            "possible_duplicates": self.possible_duplicates,
+        }
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _check_references(
+    session: Session, packages: Sequence[CheckedPackage], templates: set[tuple[str, int]]
+) -> None:
+    """Every record must refer to records that exist here or arrive with it, and to known forms."""
+    arriving: dict[str, set[str]] = {}
+    for package in packages:
+        for record in package.records:
+            arriving.setdefault(record.type, set()).add(record.id)
+    foreign = {
+        "week_id": "week",
+        "cohort_id": "cohort",
+        "child_id": "child",
+        "practitioner_id": "practitioner",
+        "auditor_id": "auditor",
+        "assessment_id": "assessment",
+    }
+    wanted: dict[str, set[str]] = {}
+    for package in packages:
+        for record in package.records:
+            for version in record.versions:
+                if record.type == "assessment":
+                    key = (version.content["template_id"], version.content["template_version"])
+                    if key not in templates:
+                        raise _problem(
+                            package.name,
+                            f"it holds records of an unknown form "
+                            f"template ({key[0]} version {key[1]}).",
+                        )
+                for column, target in foreign.items():
+                    linked = version.content.get(column)
+                    if linked and linked not in arriving.get(target, set()):
+                        wanted.setdefault(target, set()).add(linked)
+    for target, ids in wanted.items():
+        model = MODELS[target]
+        present: set[str] = set()
+        for chunk in _chunks(sorted(ids)):
+            present |= set(session.scalars(select(model.id).where(model.id.in_(chunk))))
+        missing = ids - present
+        if missing:
+            raise PackageError(
+                f"The packages refer to a {target} that is neither in them nor in this database "
+                f"({sorted(missing)[0]}); merge the package that holds it too."
+            )
+
+
+def _import_templates(session: Session, db: Database, packages: Sequence[CheckedPackage]) -> None:
+    shipped = {template.key: text for template, text in built_in_templates()}
+    for package in packages:
+        for template_id, version, source in package.templates:
+            if (template_id, version) in shipped:
+                continue
+            stored = session.get(StoredTemplate, (template_id, version))
+            if stored is None:
+                template = parse_template(source, template_id)
+                session.add(
+                    StoredTemplate(
+                        template_id=template_id,
+                        version=version,
+                        kind=template.kind.value,
+                        title=template.title,
+                        source=source,
+                        sha256=hashlib.sha256(source.encode("utf-8")).hexdigest(),
+                        imported_at=db.clock(),
+                    )
+                )
+                session.flush()
+            elif stored.source != source:
+                raise PackageError(
+                    f"{package.name}: its form template {template_id} version {version} differs "
+                    "from the one this database has."
+                )
+
+
+def _merge_record(
+    session: Session,
+    record: IncomingRecord,
+    known_parents: dict[str, tuple[str, ...]],
+    heads: set[str],
+    result: MergeResult,
+) -> tuple[set[str], str]:
+    """New heads for a record and how the incoming heads stood to the old ones."""
+
+    def parents_of(version: str) -> tuple[str, ...]:
+        return known_parents.get(version, ())
+
+    before = set(heads)
+    outcome = "unchanged"
+    for incoming in record.heads:
+        if incoming in heads:
+            continue
+        if any(incoming in ancestors(h, parents_of) for h in heads):
+            outcome = "stale" if outcome == "unchanged" else outcome
+            continue
+        heads = {h for h in heads if h not in ancestors(incoming, parents_of)} | {incoming}
+        outcome = "changed"
+    if not before:
+        outcome = "new"
+    elif outcome == "changed":
+        outcome = "conflict" if len(heads) > 1 else "updated"
+    return heads, outcome
+
+
+def merge_packages(
+    db: Database,
+    paths: Sequence[Path],
+    *,
+    passphrase: str | None = None,
+    private_key: X25519PrivateKey | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> MergeResult:
+    """Merge packages into the database: all of them in one transaction, or none at all."""
+
+    def step(done: int, total: int, what: str) -> None:
+        if cancelled is not None and cancelled():
+            raise MergeCancelled("The merge was cancelled; nothing was changed.")
+        if progress is not None:
+            progress(done, total, what)
+
+    packages = []
+    for index, path in enumerate(paths):
+        step(index, len(paths) * 2, f"Checking {path.name}")
+        packages.append(read_package(path, passphrase=passphrase, private_key=private_key))
+    result = MergeResult(packages=len(packages))
+    templates = {t.key for t in catalogue(db).all_templates()} | {
+        (tid, version) for p in packages for tid, version, _ in p.templates
+    }
+    with db.read() as session:
+        _check_references(session, packages, templates)
+    step(len(paths), len(paths) * 2, "Merging")
+    with db.write() as session:
+        _import_templates(session, db, packages)
+        merged: dict[str, IncomingRecord] = {}
+        versions: dict[str, IncomingVersion] = {}
+        for package in packages:
+            for record in package.records:
+                earlier = merged.get(record.id)
+                if earlier is not None and earlier.type != record.type:
+                    raise PackageError(f"{package.name}: record {record.id} changes its kind.")
+                heads = tuple(dict.fromkeys((*(earlier.heads if earlier else ()), *record.heads)))
+                merged[record.id] = IncomingRecord(record.type, record.id, heads, ())
+                for version in record.versions:
+                    versions.setdefault(version.id, version)
+        by_record: dict[str, list[IncomingVersion]] = {}
+        for package in packages:
+            for record in package.records:
+                by_record.setdefault(record.id, []).extend(record.versions)
+        for index, model in enumerate(VERSIONED_MODELS):
+            step(
+                len(paths) + index * len(paths) // len(VERSIONED_MODELS),
+                len(paths) * 2,
+                f"Merging {model.RECORD_TYPE} records",
+            )
+            records = [r for r in merged.values() if r.type == model.RECORD_TYPE]
+            _merge_model(session, db, model, records, by_record, result)
+        _note_duplicates(session, result)
+        step(len(paths) * 2 - 1, len(paths) * 2, "Writing")
+        for package in packages:
+            _log_package(session, db, package, result)
+    return result
+
+
+def _merge_model(
+    session: Session,
+    db: Database,
+    model: type[Versioned],
+    records: list[IncomingRecord],
+    by_record: dict[str, list[IncomingVersion]],
+    result: MergeResult,
+) -> None:
+    ids = sorted(r.id for r in records)
+    known: dict[str, dict[str, tuple[str, ...]]] = {rid: {} for rid in ids}
+    rows: dict[str, Versioned] = {}
+    conflict_heads: dict[str, set[str]] = {}
+    for chunk in _chunks(ids):
+        for rid, vid, parents in session.execute(
+            select(RecordVersion.record_id, RecordVersion.id, RecordVersion.parents).where(
+                RecordVersion.record_id.in_(chunk)
+            )
+        ):
+            known[rid][vid] = tuple(parents)
+        for loaded in session.scalars(select(model).where(model.id.in_(chunk))):
+            rows[loaded.id] = loaded
+        for rid, vid in session.execute(
+            select(ConflictHead.record_id, ConflictHead.version_id).where(
+                ConflictHead.record_id.in_(chunk)
+            )
+        ):
+            conflict_heads.setdefault(rid, set()).add(vid)
+    new_versions = []
+    for record in records:
+        parents = known[record.id]
+        for version in by_record[record.id]:
+            if version.id not in parents:
+                parents[version.id] = version.parents
+                new_versions.append(
+                    RecordVersion(
+                        id=version.id,
+                        record_type=record.type,
+                        record_id=record.id,
+                        parents=list(version.parents),
+                        content=version.content,
+                        deleted=version.deleted,
+                        device_id=version.device_id,
+                        author=version.author,
+                        created_at=version.created_at,
+                    )
+                )
+    session.add_all(new_versions)
+    contents = {v.id: v for rid in ids for v in by_record[rid]}
+    for record in records:
+        row: Versioned | None = rows.get(record.id)
+        current = conflict_heads.get(record.id) or ({row.head} if row is not None else set())
+        heads, outcome = _merge_record(session, record, known[record.id], current, result)
+        setattr(
+            result,
+            outcome if outcome != "conflict" else "conflicts",
+            getattr(result, outcome if outcome != "conflict" else "conflicts") + 1,
+        )
+        shown = min(heads)  # several heads: a fixed choice, so the order of merges never matters
+        if row is None:
+            row = model()
+            row.id = record.id
+            session.add(row)
+        if row.head != shown:
+            arriving = contents.get(shown)
+            if arriving is None:
+                stored = session.get(RecordVersion, shown)
+                assert stored is not None
+                content, deleted = stored.content, stored.deleted
+            else:
+                content, deleted = arriving.content, arriving.deleted
+            apply_content(row, content)
+            row.head = shown
+            row.deleted = deleted
+        if heads != current:
+            session.execute(delete(ConflictHead).where(ConflictHead.record_id == record.id))
+            if len(heads) > 1:
+                session.add_all(
+                    ConflictHead(record_id=record.id, version_id=h, record_type=record.type)
+                    for h in sorted(heads)
+                )
+    session.flush()
+
+
+def _note_duplicates(session: Session, result: MergeResult) -> None:
+    """Children or practitioners who may be the same person under two records: shown, never
+    joined."""
+    seen: dict[str, list[str]] = {}
+    for rid, reference in session.execute(
+        select(Child.id, Child.case_reference).where(Child.deleted.is_(False))
+    ):
+        seen.setdefault(reference.casefold(), []).append(rid)
+    for reference, ids in sorted(seen.items()):
+        if len(ids) > 1:
+            result.possible_duplicates.append(
+                f"{len(ids)} child records share the case reference {reference.upper()}."
+            )
+    people: dict[tuple[str, str], int] = {}
+    for name, team in session.execute(
+        select(Practitioner.name, Practitioner.team).where(Practitioner.deleted.is_(False))
+    ):
+        key = (name.casefold(), team.casefold())
+        people[key] = people.get(key, 0) + 1
+    for (name, team), count in sorted(people.items()):
+        if count > 1:
+            result.possible_duplicates.append(
+                f"{count} practitioner records are named {name.title()}"
+                + (f" in {team.title()}." if team else ".")
+            )
+
+
+def _log_package(
+    session: Session, db: Database, package: CheckedPackage, result: MergeResult
+) -> None:
+    header = package.opened.header
+    device = str(header.get("device_name", ""))
+    signer = session.get(Signer, package.opened.signer)
+    if signer is None:
+        signer = Signer(
+            public_key=package.opened.signer,
+            device_name=device,
+            first_seen=db.clock(),
+            trusted=False,
+        )
+        session.add(signer)
+    entry = {
+        "fingerprint": fingerprint(package.opened.signer),
+        "device": device,
+        "trusted": bool(signer.trusted),
+    }
+    if entry not in result.signers:
+        result.signers.append(entry)
+    counts = {"records": len(package.records)}
+    session.add(
+        MergeLogEntry(
+            merged_at=db.clock(),
+            file_name=package.name,
+            sha256=package.opened.sha256,
+            signer=package.opened.signer,
+            device_name=device,
+            counts=counts,
+        )
+    )
+    db.log(
+        session,
+        "merge",
+        detail=f"{package.name} sha256 {package.opened.sha256[:16]} "
+        f"from {device}: {len(package.records)} records",
+    )
+
+
+# --- conflicts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictVersion:
+    """One of a conflict's concurrent versions."""
+
+    id: str
+    device_id: str
+    author: str
+    created_at: datetime
+    content: dict[str, Any]
+    deleted: bool
+    local: bool  # made on this device
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A record with more than one current version."""
+
+    record_type: str
+    record_id: str
+    shown: str  # the version the record shows meanwhile
+    versions: tuple[ConflictVersion, ...]
+
+
+def list_conflicts(db: Database) -> list[Conflict]:
+    """Every record in conflict, with all its concurrent versions."""
+    with db.read() as session:
+        heads: dict[str, list[str]] = {}
+        types: dict[str, str] = {}
+        for rid, vid, rtype in session.execute(
+            select(ConflictHead.record_id, ConflictHead.version_id, ConflictHead.record_type)
+        ):
+            heads.setdefault(rid, []).append(vid)
+            types[rid] = rtype
+        conflicts = []
+        for rid, vids in sorted(heads.items()):
+            model = MODELS[types[rid]]
+            row = session.get(model, rid)
+            versions = []
+            for vid in sorted(vids):
+                v = session.get(RecordVersion, vid)
+                assert v is not None
+                versions.append(
+                    ConflictVersion(
+                        v.id,
+                        v.device_id,
+                        v.author,
+                        v.created_at,
+                        dict(v.content),
+                        v.deleted,
+                        v.device_id == db.identity.device_id,
+                    )
+                )
+            conflicts.append(Conflict(types[rid], rid, row.head if row else "", tuple(versions)))
+    return conflicts
+
+
+def resolve_conflict(
+    db: Database, record_id: str, take: str, fields: Mapping[str, str] | None = None
+) -> str:
+    """Resolve a conflict: take one version whole (``local``, ``incoming`` or a version id or
+    prefix), or, with ``fields``, take each named field from the version named for it.
+
+    The resolution is a new version whose parents are every concurrent version. Returns its id.
+    """
+    conflict = next((c for c in list_conflicts(db) if c.record_id.startswith(record_id)), None)
+    if conflict is None or len(record_id) < 4:
+        raise NotFound(f"No record in conflict has an id starting with {record_id}.")
+
+    def pick(choice: str) -> ConflictVersion:
+        if choice in ("local", "incoming"):
+            wanted = [v for v in conflict.versions if v.local == (choice == "local")]
+            if len(wanted) != 1:
+                raise PwdeskError(
+                    f"There is no single {choice} version of this record; name the version by "
+                    "the start of its id (see pwdesk conflicts)."
+                )
+            return wanted[0]
+        wanted = [v for v in conflict.versions if v.id.startswith(choice)]
+        if len(wanted) != 1:
+            raise PwdeskError(f"No single version of this record has an id starting with {choice}.")
+        return wanted[0]
+
+    base = pick(take)
+    content = dict(base.content)
+    for name, choice in (fields or {}).items():
+        if name not in content:
+            raise PwdeskError(f"A {conflict.record_type} record has no field {name!r}.")
+        content[name] = pick(choice).content[name]
+    model = MODELS[conflict.record_type]
+    with db.write() as session:
+        row = session.get(model, conflict.record_id)
+        assert row is not None
+        apply_content(row, content)
+        new = save_version(
+            session, db, row, deleted=base.deleted, parents=sorted(v.id for v in conflict.versions)
+        )
+        assert new is not None
+        session.execute(delete(ConflictHead).where(ConflictHead.record_id == conflict.record_id))
+    return new
+
+
+def content_fields(record_type: str) -> list[str]:
+    """The fields of a record type, in order, for showing versions side by side."""
+    return [column.key for column in content_columns(MODELS[record_type])]
+
+
+# --- signers and history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """A line of the merge history."""
+
+    merged_at: datetime
+    file_name: str
+    device: str
+    signer: str
+    trusted: bool
+    records: int
+
+
+def merge_history(db: Database) -> list[MergeRecord]:
+    """Every package merged into this database, newest first."""
+    with db.read() as session:
+        trusted = {s.public_key: s.trusted for s in session.scalars(select(Signer))}
+        entries = session.scalars(select(MergeLogEntry).order_by(MergeLogEntry.id.desc())).all()
+        return [
+            MergeRecord(
+                e.merged_at,
+                e.file_name,
+                e.device_name,
+                fingerprint(e.signer),
+                trusted.get(e.signer, False),
+                int(e.counts.get("records", 0)),
+            )
+            for e in entries
+        ]
+
+
+def trust_signer(db: Database, fingerprint_text: str) -> str:
+    """Mark a device's signing key as trusted, found by its fingerprint; returns its device."""
+    wanted = fingerprint_text.replace(" ", "").lower()
+    with db.write() as session:
+        for signer in session.scalars(select(Signer)):
+            if (
+                fingerprint(signer.public_key).replace(" ", "").startswith(wanted)
+                and len(wanted) >= 8
+            ):
+                signer.trusted = True
+                db.log(session, "trust", detail=f"signer {fingerprint(signer.public_key)}")
+                return signer.device_name
+    raise NotFound(f"No device seen in a merge has the fingerprint {fingerprint_text}.")
+
+
+def canonical_dump(db: Database) -> dict[str, Any]:
+    """Every record's current state, versions and conflicts, in a fixed order (for tests and
+    checks that two databases hold the same work)."""
+    dump: dict[str, Any] = {}
+    with db.read() as session:
+        for model in VERSIONED_MODELS:
+            dump[model.RECORD_TYPE] = [
+                {"id": row.id, "head": row.head, "deleted": row.deleted}
+                for row in session.scalars(select(model).order_by(model.id))
+            ]
+        dump["versions"] = sorted(session.scalars(select(RecordVersion.id)))
+        dump["conflicts"] = sorted(
+            (rid, vid)
+            for rid, vid in session.execute(select(ConflictHead.record_id, ConflictHead.version_id))
+        )
+    return dump
