@@ -12,7 +12,8 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,16 @@ def open_from_args(args: argparse.Namespace) -> Database:
         raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
     passphrase = None if path is None else read_passphrase(args)
     return open_database(path, passphrase, url=args.database_url)
+
+
+@contextmanager
+def opened(args: argparse.Namespace) -> Iterator[Database]:
+    """The database the options name, open for the length of a ``with`` block."""
+    db = open_from_args(args)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def create_from_args(args: argparse.Namespace) -> Database:
@@ -168,11 +179,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_weeks(args: argparse.Namespace) -> int:
     from pwdesk.services.weeks import list_weeks
 
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         weeks = list_weeks(db)
-    finally:
-        db.close()
     if args.json:
         emit_json({"weeks": weeks})
     elif not weeks:
@@ -190,11 +198,8 @@ def cmd_weeks(args: argparse.Namespace) -> int:
 def cmd_records(args: argparse.Namespace) -> int:
     from pwdesk.services.assessments import list_records
 
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         records = list_records(db, args.week)
-    finally:
-        db.close()
     if args.json:
         emit_json({"week": args.week, "records": records})
     else:
@@ -264,11 +269,8 @@ def cmd_templates_validate(args: argparse.Namespace) -> int:
 def cmd_templates_import(args: argparse.Namespace) -> int:
     from pwdesk.services.templates import import_template
 
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         template, new = import_template(db, Path(args.file))
-    finally:
-        db.close()
     if args.json:
         emit_json({"id": template.id, "version": template.version, "imported": new})
     elif new:
@@ -281,11 +283,8 @@ def cmd_templates_import(args: argparse.Namespace) -> int:
 def cmd_table_export(args: argparse.Namespace) -> int:
     from pwdesk.services.table import export_table
 
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         written = export_table(db, args.week, Path(args.out).expanduser())
-    finally:
-        db.close()
     if args.json:
         emit_json(written)
     else:
@@ -296,11 +295,8 @@ def cmd_table_export(args: argparse.Namespace) -> int:
 def cmd_table_import(args: argparse.Namespace) -> int:
     from pwdesk.services.table import import_table
 
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         summary = import_table(db, Path(args.file).expanduser())
-    finally:
-        db.close()
     if args.json:
         emit_json(summary)
     else:
@@ -314,11 +310,8 @@ def cmd_table_import(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from pwdesk.services.stats import stats_json, week_stats
 
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         week, stats = week_stats(db, args.week)
-    finally:
-        db.close()
     figures = stats_json(week, stats)
     if args.json:
         emit_json(figures)
@@ -354,12 +347,9 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         raise UsageError(
             f"The feedback sheet is a PDF: give --out a name ending in .pdf, not {out.name}."
         )
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         record_id = resolve_record_id(db, args.record)
         data = feedback_pdf(db, record_id)
-    finally:
-        db.close()
     write_atomically(data, out)
     if args.json:
         emit_json({"record": record_id, "out": str(out), "bytes": len(data)})
@@ -379,12 +369,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             f"A {chosen.upper()} report needs --out to end in .{chosen}, not {out.name}."
         )
     compare = None if args.no_compare else (args.compare or AUTO)
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         make = report_workbook if chosen == "xlsx" else report_pdf
         data = make(db, args.week, compare)
-    finally:
-        db.close()
     write_atomically(data, out)
     if args.json:
         emit_json({"week": args.week, "format": chosen, "out": str(out), "bytes": len(data)})
@@ -469,13 +456,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             "Say who can open the package: --to NAME.pub, or --package-passphrase-file FILE "
             f"(or set {PACKAGE_PASSPHRASE_ENV})."
         )
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         result = export_package(
             db, out, week_code=args.week, passphrase=secret, recipient=recipient
         )
-    finally:
-        db.close()
     if args.json:
         emit_json(result)
     else:
@@ -502,16 +486,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
             )
         private_key = load_private_key(Path(args.key).expanduser(), secret)
     passphrase = None if private_key else _package_secret(args)
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         result = merge_packages(
             db,
             [Path(p).expanduser() for p in args.packages],
             passphrase=passphrase,
             private_key=private_key,
         )
-    finally:
-        db.close()
     if args.json:
         emit_json(result.as_json())
         return 0
@@ -532,11 +513,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_conflicts(args: argparse.Namespace) -> int:
     from pwdesk.services.exchange import list_conflicts
 
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         conflicts = list_conflicts(db)
-    finally:
-        db.close()
     if args.json:
         emit_json({"conflicts": conflicts})
         return 0
@@ -562,11 +540,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         if not name or not version:
             raise UsageError(f"--field takes NAME=VERSION, not {choice!r}.")
         fields[name] = version
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         version = resolve_conflict(db, args.record, args.take, fields)
-    finally:
-        db.close()
     if args.json:
         emit_json({"record": args.record, "version": version})
     else:
@@ -577,14 +552,11 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_signers(args: argparse.Namespace) -> int:
     from pwdesk.services.exchange import merge_history, trust_signer
 
-    db = open_from_args(args)
-    try:
+    with opened(args) as db:
         if args.trust:
             device = trust_signer(db, args.trust)
             print(f"Trusted the key of {device}.")
         history = merge_history(db)
-    finally:
-        db.close()
     if args.json:
         emit_json({"merges": history})
     else:

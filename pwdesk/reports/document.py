@@ -23,7 +23,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Table,
+    TableStyle,
+)
 
 from pwdesk.domain.dates import long_date
 from pwdesk.reports.palette import ACCENT, INK, MUTED, RULE
@@ -105,6 +112,38 @@ def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     """A table style in the embedded font: ReportLab tables otherwise start in Helvetica,
     which is not embedded."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
+def ruled_table(
+    rows: list[list[Any]],
+    widths: Sequence[float],
+    *,
+    extra: Sequence[tuple[Any, ...]] = (),
+    padding: tuple[float, float] = (2, 2.5),
+    split_in_row: bool = False,
+) -> Table:
+    """A list as a table: a header row ruled in the accent colour, thin rules between rows.
+
+    ``padding`` is (top, bottom) of each cell; ``split_in_row`` lets one very tall row continue
+    on the next page instead of leaving a gap.
+    """
+    table = Table(rows, colWidths=list(widths), repeatRows=1, splitInRow=int(split_in_row))
+    top, bottom = padding
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(ACCENT)),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(RULE)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), top),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
+                *extra,
+            ]
+        )
+    )
+    return table
 
 
 def escape(text: str) -> str:
@@ -237,6 +276,11 @@ class PwdeskDocument:
         self.title = title
         self.subject = subject
         self.styles = style_sheet()
+
+    @property
+    def body_width(self) -> float:
+        """The width between the margins."""
+        return float(self.page_size[0] - self.left_margin - self.right_margin)
 
     def build(self, make_story: Callable[[], Sequence[Flowable]]) -> bytes:
         """Lay out the story and return the PDF.

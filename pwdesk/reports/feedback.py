@@ -16,9 +16,10 @@ from pwdesk.reports.document import (
     PwdeskDocument,
     date_or_dash,
     escape,
+    ruled_table,
     table_style,
 )
-from pwdesk.reports.palette import ACCENT, RULE, grade_colours
+from pwdesk.reports.palette import RULE, grade_colours
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class FeedbackSheet(PwdeskDocument):
                 self._style("Value"),
             ),
         ]
-        width = self.page_size[0] - self.left_margin - self.right_margin
+        width = self.body_width
         table = Table(rows, colWidths=[width * 0.36, width * 0.28, width * 0.36])
         style: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -171,22 +172,13 @@ class FeedbackSheet(PwdeskDocument):
         return table
 
     def _grades(self, content: FeedbackContent) -> Table:
-        width = self.page_size[0] - self.left_margin - self.right_margin
         header = [
             self._p("Aspect of practice", "CellBold"),
             self._p("Grade", "CellBold"),
             self._p("Evidence", "CellBold"),
         ]
-        rows = [header]
-        style: list[tuple[Any, ...]] = [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(ACCENT)),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(RULE)),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ]
+        rows: list[list[Any]] = [header]
+        fills: list[tuple[Any, ...]] = []
         for row, line in enumerate(content.aspects, start=1):
             fill, ink = grade_colours(line.grade_id or "", content.scale_ids)
             grade = Paragraph(
@@ -195,22 +187,18 @@ class FeedbackSheet(PwdeskDocument):
             )
             rows.append([self._p(line.label), grade, self._p(line.evidence or "–")])
             if line.grade_id:
-                style.append(("BACKGROUND", (1, row), (1, row), colors.HexColor(fill)))
-        table = Table(
+                fills.append(("BACKGROUND", (1, row), (1, row), colors.HexColor(fill)))
+        evidence_width = self.body_width - self.aspect_width - self.grade_width
+        return ruled_table(
             rows,
-            colWidths=[
-                self.aspect_width,
-                self.grade_width,
-                width - self.aspect_width - self.grade_width,
-            ],
-            repeatRows=1,
-            splitInRow=1,  # very long evidence continues on the next page, not after a gap
+            [self.aspect_width, self.grade_width, evidence_width],
+            extra=fills,
+            padding=(1, 1.5),
+            split_in_row=True,  # very long evidence continues on the next page, not after a gap
         )
-        table.setStyle(table_style(style))
-        return table
 
     def _findings(self, content: FeedbackContent) -> Table:
-        width = self.page_size[0] - self.left_margin - self.right_margin
+        width = self.body_width
         rows = [
             [
                 self._p("What is working well", "Heading2"),
@@ -232,7 +220,6 @@ class FeedbackSheet(PwdeskDocument):
         return table
 
     def _actions(self, content: FeedbackContent) -> Flowable:
-        width = self.page_size[0] - self.left_margin - self.right_margin
         rows = [
             [
                 self._p("Agreed action", "SmallBold"),
@@ -244,19 +231,7 @@ class FeedbackSheet(PwdeskDocument):
             [self._p(a.description), self._p(a.owner or "–"), self._p(date_or_dash(a.due_on))]
             for a in content.actions
         ]
-        table = Table(rows, colWidths=[width - 80 * mm, 48 * mm, 32 * mm], repeatRows=1)
-        table.setStyle(
-            table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(ACCENT)),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(RULE)),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ]
-            )
-        )
+        table = ruled_table(rows, [self.body_width - 80 * mm, 48 * mm, 32 * mm])
         return KeepTogether([self._p("Agreed actions", "Heading2"), table])
 
     def _facts(self, content: FeedbackContent) -> Flowable:
@@ -268,7 +243,7 @@ class FeedbackSheet(PwdeskDocument):
         )
 
     def _reflection_and_signatures(self, content: FeedbackContent) -> Flowable:
-        width = self.page_size[0] - self.left_margin - self.right_margin
+        width = self.body_width
         reflection: list[Flowable] = [self._p("Practitioner's reflection", "Heading2")]
         if content.reflection:
             reflection.append(self._p(content.reflection))

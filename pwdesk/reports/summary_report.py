@@ -32,8 +32,8 @@ from pwdesk.domain.dates import long_date
 from pwdesk.domain.grades import GradeScale
 from pwdesk.reports.analysis import AspectChange, AspectResult, WeekStats
 from pwdesk.reports.charts import stacked_bars
-from pwdesk.reports.document import Furniture, PwdeskDocument, date_or_dash, escape, table_style
-from pwdesk.reports.palette import ACCENT, RULE, grade_colours
+from pwdesk.reports.document import Furniture, PwdeskDocument, date_or_dash, escape, ruled_table
+from pwdesk.reports.palette import ACCENT, grade_colours
 
 ACTION_STATUS_WORDS = {
     "open": "Open",
@@ -145,29 +145,10 @@ class SummaryReport(PwdeskDocument):
             return [self._p(missing, "Muted")]
         return [self._p(part.strip()) for part in text.split("\n") if part.strip()]
 
-    @property
-    def _width(self) -> float:
-        return self.page_size[0] - self.left_margin - self.right_margin
-
     def _table(
         self, rows: list[list[Any]], widths: list[float], extra: list[tuple[Any, ...]] | None = None
     ) -> Table:
-        table = Table(rows, colWidths=widths, repeatRows=1)
-        table.setStyle(
-            table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(ACCENT)),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(RULE)),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                    *(extra or []),
-                ]
-            )
-        )
-        return table
+        return ruled_table(rows, widths, extra=extra or ())
 
     def _grade_table(self, rows: list[tuple[str, AspectResult]], scale: GradeScale) -> Table:
         header = [self._p("Aspect", "CellBold")]
@@ -181,7 +162,7 @@ class SummaryReport(PwdeskDocument):
                 + [self._p(_pct(aspect.good_or_better_pct), "Right")]
             )
         counts_width = 19 * mm
-        label_width = self._width - counts_width * len(scale.choices) - 22 * mm
+        label_width = self.body_width - counts_width * len(scale.choices) - 22 * mm
         return self._table(body, [label_width] + [counts_width] * len(scale.choices) + [22 * mm])
 
     # --- the report ----------------------------------------------------------------------------
@@ -299,7 +280,7 @@ class SummaryReport(PwdeskDocument):
         chart = stacked_bars(
             [("Overall grade", stats.overall.counts)],
             stats.scale,
-            self._width,
+            self.body_width,
             description="Overall grades of the case audits",
         )
         return [
@@ -320,7 +301,7 @@ class SummaryReport(PwdeskDocument):
         chart = stacked_bars(
             [(a.label, a.counts) for a in stats.aspects],
             stats.scale,
-            self._width,
+            self.body_width,
             label_width=170,
             description="Grades per aspect of practice",
         )
@@ -371,7 +352,7 @@ class SummaryReport(PwdeskDocument):
                     self._p(_change_words(change.change), "Small"),
                 ]
             )
-        widths = [self._width - 84 * mm, 20 * mm, 20 * mm, 44 * mm]
+        widths = [self.body_width - 84 * mm, 20 * mm, 20 * mm, 44 * mm]
         flow.append(self._table(rows, widths))
         return flow
 
@@ -404,8 +385,8 @@ class SummaryReport(PwdeskDocument):
             [self._p("Overall grade", "SmallBold")]
             + [self._p(_pct(c.overall.good_or_better_pct), "Right") for c in stats.by_cohort]
         )
-        cohort_width = min(40 * mm, (self._width - 70 * mm) / max(len(stats.by_cohort), 1))
-        widths = [self._width - cohort_width * len(stats.by_cohort)] + [cohort_width] * len(
+        cohort_width = min(40 * mm, (self.body_width - 70 * mm) / max(len(stats.by_cohort), 1))
+        widths = [self.body_width - cohort_width * len(stats.by_cohort)] + [cohort_width] * len(
             stats.by_cohort
         )
         flow += [Spacer(1, 2 * mm), self._table(rows, widths)]
@@ -432,7 +413,7 @@ class SummaryReport(PwdeskDocument):
             stacked_bars(
                 chart_rows,
                 stats.scale,
-                self._width,
+                self.body_width,
                 label_width=170,
                 description="Overall grades of observations by kind",
             )
@@ -471,7 +452,7 @@ class SummaryReport(PwdeskDocument):
                 KeepTogether(
                     [
                         self._heading(comments.label, level=2),
-                        self._table(cells, [self._width / 2, self._width / 2]),
+                        self._table(cells, [self.body_width / 2, self.body_width / 2]),
                     ]
                 )
             )
@@ -495,7 +476,7 @@ class SummaryReport(PwdeskDocument):
                     self._p(ACTION_STATUS_WORDS.get(action.status, action.status), "Small"),
                 ]
             )
-        return self._table(rows, [self._width - 100 * mm, 45 * mm, 30 * mm, 25 * mm])
+        return self._table(rows, [self.body_width - 100 * mm, 45 * mm, 30 * mm, 25 * mm])
 
     def _actions(self, content: ReportContent) -> list[Flowable]:
         flow: list[Flowable] = [
@@ -571,5 +552,7 @@ class SummaryReport(PwdeskDocument):
             self._heading("Appendix: the audits by case reference"),
         ]
         flow.append(self._p("Children are identified by case reference only.", "Muted"))
-        flow.append(self._table(rows, [35 * mm, self._width - 115 * mm, 30 * mm, 50 * mm], extra))
+        flow.append(
+            self._table(rows, [35 * mm, self.body_width - 115 * mm, 30 * mm, 50 * mm], extra)
+        )
         return flow
