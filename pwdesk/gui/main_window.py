@@ -5,11 +5,13 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -21,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from pwdesk import __version__
 from pwdesk.domain.templates import TemplateKind
+from pwdesk.gui.conflicts import ConflictsPage, ConflictsView, load_conflicts
 from pwdesk.gui.dashboard import DashboardPage
+from pwdesk.gui.exchange_dialogs import ExportDialog, MergeDialog, MergeHistoryDialog
 from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.models import actions_model, children_model, people_model, record_model
@@ -55,6 +59,8 @@ from pwdesk.services.templates import UnknownTemplate, catalogue
 from pwdesk.services.weeks import WeekSummary, list_weeks
 from pwdesk.store.database import Database
 
+DialogT = TypeVar("DialogT", bound=QDialog)
+
 
 @dataclass(frozen=True)
 class WeekView:
@@ -66,13 +72,15 @@ class WeekView:
     children: list[ChildRow]
     practitioners: list[PersonRow]
     actions: list[ActionRow]
+    conflicts: ConflictsView
 
 
 def load_week_view(db: Database, week: WeekSummary | None) -> WeekView:
     """Read a week's lists and figures through the services."""
     practitioners = list_practitioners(db)
+    conflicts = load_conflicts(db)
     if week is None:
-        return WeekView(None, None, [], [], practitioners, [])
+        return WeekView(None, None, [], [], practitioners, [], conflicts)
     summary, stats = week_stats(db, week.code)
     return WeekView(
         summary,
@@ -81,6 +89,7 @@ def load_week_view(db: Database, week: WeekSummary | None) -> WeekView:
         list_children(db, week.code),
         practitioners,
         list_actions(db, week.code),
+        conflicts,
     )
 
 
@@ -127,6 +136,15 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.new_audit_action)
         toolbar.addAction(self.new_observation_action)
         toolbar.addSeparator()
+        self.export_action = self._action("E&xport…", "Ctrl+Shift+E", self.export)
+        self.merge_action = self._action("&Merge…", "Ctrl+Shift+M", self.merge)
+        self.history_action = self._action(
+            "Merge &history…", "Ctrl+Shift+H", self.show_merge_history
+        )
+        toolbar.addAction(self.export_action)
+        toolbar.addAction(self.merge_action)
+        toolbar.addAction(self.history_action)
+        toolbar.addSeparator()
         toolbar.addAction(self._action("&Refresh", "F5", self.refresh))
         toolbar.addAction(self._action("&Settings", "Ctrl+,", self.edit_settings))
         toolbar.addAction(self._action("A&bout", "F1", self.about))
@@ -144,6 +162,9 @@ class MainWindow(QMainWindow):
         self.observations.opened.connect(self.open_record)
         self.actions_page.opened.connect(self._open_action)
         self.report_page = ReportPage(db)
+        self.conflicts_page = ConflictsPage(db)
+        self.conflicts_page.resolved.connect(self._exchanged)
+        self.conflicts_page.counted.connect(self._count_conflicts)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -155,8 +176,12 @@ class MainWindow(QMainWindow):
             (self.practitioners, "&Practitioners"),
             (self.actions_page, "Ac&tions"),
             (_scrolled(self.report_page), "R&eport"),
+            (self.conflicts_page, "Conf&licts"),
         ):
             self.tabs.addTab(page, title)
+        self.export_dialog: ExportDialog | None = None
+        self.merge_dialog: MergeDialog | None = None
+        self.history_dialog: MergeHistoryDialog | None = None
         self.setCentralWidget(self.tabs)
         self.location = QLabel(location)
         self.statusBar().addPermanentWidget(self.location)
@@ -226,6 +251,7 @@ class MainWindow(QMainWindow):
         self.observations.model.set_rows([r for r in records if r.kind == TemplateKind.OBSERVATION])
         self.children_page.model.set_rows(view.children)
         self.actions_page.model.set_rows(view.actions)
+        self.conflicts_page.show_view(view.conflicts)
         if view.week is None or view.stats is None:
             self.dashboard.clear("There is no Practice Week yet. A QA officer sets one up.")
             self.statusBar().showMessage("No Practice Week yet.")
@@ -344,6 +370,55 @@ class MainWindow(QMainWindow):
             if open_editor is editor:
                 del self.editors[key]
 
+    # --- export and merge ---------------------------------------------------------------------
+
+    def new_export_dialog(self) -> ExportDialog:
+        """The dialog that writes a package, set to the week in focus."""
+        dialog = ExportDialog(self.db, self.weeks, self.week, self, self.settings)
+        self.export_dialog = _replace(self.export_dialog, dialog)
+        return dialog
+
+    def export(self) -> None:
+        """Write this device's work to a package for the QA officer."""
+        self.new_export_dialog().open()
+
+    def new_merge_dialog(self) -> MergeDialog:
+        """The dialog that merges packages; the window follows what it changes."""
+        dialog = MergeDialog(self.db, self, self.settings)
+        dialog.merged.connect(self._exchanged)
+        dialog.show_conflicts.connect(self.show_conflicts)
+        self.merge_dialog = _replace(self.merge_dialog, dialog)
+        return dialog
+
+    def merge(self) -> None:
+        """Merge packages from the laptops into this database."""
+        self.new_merge_dialog().open()
+
+    def new_history_dialog(self) -> MergeHistoryDialog:
+        """The dialog listing every package merged here."""
+        dialog = MergeHistoryDialog(self.db, self)
+        self.history_dialog = _replace(self.history_dialog, dialog)
+        return dialog
+
+    def show_merge_history(self) -> None:
+        """Show the packages merged into this database and the devices that signed them."""
+        self.new_history_dialog().open()
+
+    def show_conflicts(self) -> None:
+        """Bring the Conflicts view to the front."""
+        self.tabs.setCurrentWidget(self.conflicts_page)
+
+    def _exchanged(self) -> None:
+        # A merge or a resolution may bring new weeks (or retitle one): reload them if so.
+        if list_weeks(self.db) != self.weeks:
+            self.load_weeks()
+        else:
+            self.refresh()
+
+    def _count_conflicts(self, count: int) -> None:
+        index = self.tabs.indexOf(self.conflicts_page)
+        self.tabs.setTabText(index, f"Conf&licts ({count})" if count else "Conf&licts")
+
     # --- never lose a word --------------------------------------------------------------------
 
     def offer_recovery(self) -> RecoveryDialog | None:
@@ -409,6 +484,13 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.sync()
         event.accept()
+
+
+def _replace(old: QDialog | None, new: DialogT) -> DialogT:
+    """Let go of the previous dialog of a kind (unless it is still at work) for a new one."""
+    if old is not None and old.isHidden() and getattr(old, "task", None) is None:
+        old.deleteLater()
+    return new
 
 
 def settings_file(folder: Path) -> QSettings:

@@ -507,7 +507,7 @@ def _merge_record(
         heads = {h for h in heads if h not in ancestors(incoming, parents_of)} | {incoming}
         outcome = "changed"
     if not before:
-        outcome = "new"
+        outcome = "conflict" if len(heads) > 1 else "new"
     elif outcome == "changed":
         outcome = "conflict" if len(heads) > 1 else "updated"
     return heads, outcome
@@ -790,9 +790,14 @@ def resolve_conflict(
 
     The resolution is a new version whose parents are every concurrent version. Returns its id.
     """
-    conflict = next((c for c in list_conflicts(db) if c.record_id.startswith(record_id)), None)
-    if conflict is None or len(record_id) < 4:
+    if len(record_id) < 4:
+        raise PwdeskError("Give at least the first four characters of the record id.")
+    matching = [c for c in list_conflicts(db) if c.record_id.startswith(record_id)]
+    if not matching:
         raise NotFound(f"No record in conflict has an id starting with {record_id}.")
+    if len(matching) > 1:
+        raise PwdeskError(f"More than one record in conflict starts with {record_id}; give more.")
+    conflict = matching[0]
 
     def pick(choice: str) -> ConflictVersion:
         if choice in ("local", "incoming"):
