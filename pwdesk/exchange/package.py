@@ -159,12 +159,12 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
         raise PackageError("The package is truncated: it ends before its content.")
     try:
         header = json.loads(data[start : start + length].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise PackageError("The package header is damaged.") from None
     if not isinstance(header, dict):
         raise PackageError("The package header is damaged.")
     version = header.get("format")
-    if version != FORMAT_VERSION:
+    if isinstance(version, bool) or version != FORMAT_VERSION:
         raise PackageError(
             f"The package is in format {version!r}; this pwdesk reads format {FORMAT_VERSION}."
         )
@@ -243,7 +243,7 @@ def open_package(
         raise PackageError("The package content is larger than pwdesk accepts (1 GB).")
     try:
         payload = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise PackageError("The package content is not readable data.") from None
     if not isinstance(payload, dict):
         raise PackageError("The package content is not readable data.")

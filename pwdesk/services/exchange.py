@@ -49,7 +49,13 @@ from pwdesk.store.models import (
     StoredTemplate,
     Versioned,
 )
-from pwdesk.store.records import ContentError, apply_content, content_columns, save_version
+from pwdesk.store.records import (
+    ContentError,
+    apply_content,
+    checked_content,
+    content_columns,
+    save_version,
+)
 
 MODELS: dict[str, type[Versioned]] = {model.RECORD_TYPE: model for model in VERSIONED_MODELS}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -267,12 +273,26 @@ def _text(value: Any, name: str, what: str) -> str:
     return value
 
 
+# Versions already verified in this run, by (version id, type, record id), with the raw form
+# they were verified in: packages from every laptop repeat the week's set-up, and a version
+# presented again in exactly the same form needs no second hashing.
+Verified = dict[tuple[str, str, str], tuple[dict[str, Any], "IncomingVersion"]]
+
+
 def _check_version(
-    name: str, record_type: str, record_id: str, raw: Any, model: type[Versioned]
+    name: str,
+    record_type: str,
+    record_id: str,
+    raw: Any,
+    model: type[Versioned],
+    verified: Verified,
 ) -> IncomingVersion:
     if not isinstance(raw, dict):
         raise _problem(name, f"a version of {record_type} {record_id} is malformed.")
     vid = _text(raw.get("id"), name, f"a version id of {record_type} {record_id}")
+    seen = verified.get((vid, record_type, record_id))
+    if seen is not None and seen[0] == raw:
+        return seen[1]
     parents = raw.get("parents")
     content = raw.get("content")
     deleted = raw.get("deleted")
@@ -282,10 +302,11 @@ def _check_version(
         raise _problem(name, f"version {vid[:12]} has malformed content.")
     try:
         check_plain(content)
-        apply_content(model(), content)
-    except (ContentError, ValueError) as error:
+        checked_content(model, content)
+        matches = version_id(record_type, record_id, content, parents, deleted=deleted) == vid
+    except (ContentError, ValueError, RecursionError) as error:
         raise _problem(name, f"version {vid[:12]} of {record_type} {record_id}: {error}") from None
-    if version_id(record_type, record_id, content, parents, deleted=deleted) != vid:
+    if not matches:
         raise _problem(
             name, f"version {vid[:12]} of {record_type} {record_id} does not match its content."
         )
@@ -295,7 +316,7 @@ def _check_version(
         raise _problem(name, f"version {vid[:12]} has a malformed time.") from None
     if created_at.tzinfo is None:
         raise _problem(name, f"version {vid[:12]} has a time without a time zone.")
-    return IncomingVersion(
+    version = IncomingVersion(
         vid,
         tuple(parents),
         content,
@@ -304,9 +325,11 @@ def _check_version(
         _text(raw.get("author"), name, "a version's author"),
         created_at,
     )
+    verified[(vid, record_type, record_id)] = (raw, version)
+    return version
 
 
-def _check_record(name: str, raw: Any) -> IncomingRecord:
+def _check_record(name: str, raw: Any, verified: Verified) -> IncomingRecord:
     if not isinstance(raw, dict):
         raise _problem(name, "a record is malformed.")
     record_type = raw.get("type")
@@ -323,7 +346,7 @@ def _check_record(name: str, raw: Any) -> IncomingRecord:
     if not isinstance(heads, list) or not heads or not all(isinstance(h, str) for h in heads):
         raise _problem(name, f"{record_type} {record_id} has no current version.")
     versions = tuple(
-        _check_version(name, str(record_type), record_id, v, model) for v in versions_raw
+        _check_version(name, str(record_type), record_id, v, model, verified) for v in versions_raw
     )
     known = {v.id for v in versions}
     for version in versions:
@@ -335,7 +358,7 @@ def _check_record(name: str, raw: Any) -> IncomingRecord:
     return IncomingRecord(str(record_type), record_id, tuple(heads), versions)
 
 
-def _check_payload(name: str, opened: OpenedPackage) -> CheckedPackage:
+def _check_payload(name: str, opened: OpenedPackage, verified: Verified) -> CheckedPackage:
     payload = opened.payload
     if payload.get("kind") != "pwdesk-records":
         raise _problem(name, "it does not hold pwdesk records.")
@@ -355,12 +378,16 @@ def _check_payload(name: str, opened: OpenedPackage) -> CheckedPackage:
                 name, f"a form template in it is malformed: {error.problems[0]}"
             ) from None
         templates.append((template.id, template.version, source))
-    records = tuple(_check_record(name, raw) for raw in raw_records)
+    records = tuple(_check_record(name, raw, verified) for raw in raw_records)
     return CheckedPackage(name, opened, records, tuple(templates))
 
 
 def read_package(
-    path: Path, *, passphrase: str | None = None, private_key: X25519PrivateKey | None = None
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    private_key: X25519PrivateKey | None = None,
+    verified: Verified | None = None,
 ) -> CheckedPackage:
     """Open, decrypt, verify and check one package file, writing nothing anywhere."""
     try:
@@ -373,7 +400,7 @@ def read_package(
         opened = open_package(data, passphrase=passphrase, private_key=private_key)
     except PackageError as error:
         raise PackageError(f"{path.name}: {error}") from None
-    return _check_payload(path.name, opened)
+    return _check_payload(path.name, opened, {} if verified is None else verified)
 
 
 # --- merging ---------------------------------------------------------------------------------
@@ -427,6 +454,17 @@ def _check_references(
         "auditor_id": "auditor",
         "assessment_id": "assessment",
     }
+    for model in VERSIONED_MODELS:
+        others = sorted(
+            rid for kind, ids in arriving.items() if kind != model.RECORD_TYPE for rid in ids
+        )
+        for chunk in _chunks(others):
+            clash = session.scalar(select(model.id).where(model.id.in_(chunk)).limit(1))
+            if clash is not None:
+                raise PackageError(
+                    f"The packages hold record {clash} as another kind of record than the "
+                    f"{model.RECORD_TYPE} this database has under that id."
+                )
     wanted: dict[str, set[str]] = {}
     for package in packages:
         for record in package.records:
@@ -531,9 +569,12 @@ def merge_packages(
             progress(done, total, what)
 
     packages = []
+    verified: Verified = {}
     for index, path in enumerate(paths):
         step(index, len(paths) * 2, f"Checking {path.name}")
-        packages.append(read_package(path, passphrase=passphrase, private_key=private_key))
+        packages.append(
+            read_package(path, passphrase=passphrase, private_key=private_key, verified=verified)
+        )
     result = MergeResult(packages=len(packages))
     templates = {t.key for t in catalogue(db).all_templates()} | {
         (tid, version) for p in packages for tid, version, _ in p.templates
@@ -544,7 +585,6 @@ def merge_packages(
     with db.write() as session:
         _import_templates(session, db, packages)
         merged: dict[str, IncomingRecord] = {}
-        versions: dict[str, IncomingVersion] = {}
         for package in packages:
             for record in package.records:
                 earlier = merged.get(record.id)
@@ -552,8 +592,6 @@ def merge_packages(
                     raise PackageError(f"{package.name}: record {record.id} changes its kind.")
                 heads = tuple(dict.fromkeys((*(earlier.heads if earlier else ()), *record.heads)))
                 merged[record.id] = IncomingRecord(record.type, record.id, heads, ())
-                for version in record.versions:
-                    versions.setdefault(version.id, version)
         by_record: dict[str, list[IncomingVersion]] = {}
         for package in packages:
             for record in package.records:
@@ -621,6 +659,8 @@ def _merge_model(
                 )
     session.add_all(new_versions)
     contents = {v.id: v for rid in ids for v in by_record[rid]}
+    settled: list[str] = []  # records whose old conflict heads go
+    fresh_conflicts: list[ConflictHead] = []
     for record in records:
         row: Versioned | None = rows.get(record.id)
         current = conflict_heads.get(record.id) or ({row.head} if row is not None else set())
@@ -647,12 +687,16 @@ def _merge_model(
             row.head = shown
             row.deleted = deleted
         if heads != current:
-            session.execute(delete(ConflictHead).where(ConflictHead.record_id == record.id))
+            if record.id in conflict_heads:
+                settled.append(record.id)
             if len(heads) > 1:
-                session.add_all(
+                fresh_conflicts.extend(
                     ConflictHead(record_id=record.id, version_id=h, record_type=record.type)
                     for h in sorted(heads)
                 )
+    for chunk in _chunks(settled):
+        session.execute(delete(ConflictHead).where(ConflictHead.record_id.in_(chunk)))
+    session.add_all(fresh_conflicts)
     session.flush()
 
 

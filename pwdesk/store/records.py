@@ -57,6 +57,8 @@ def _convert(column: Column[Any], value: Any, where: str) -> Any:
         raise ContentError(f"{where} must be a whole number.")
     if not isinstance(value, expected):
         raise ContentError(f"{where} has the wrong type ({type(value).__name__}).")
+    if expected is int and not -(2**63) <= value < 2**63:
+        raise ContentError(f"{where} is too large a number to store.")
     if isinstance(value, list | dict):
         try:
             check_plain(value, where)
@@ -65,19 +67,30 @@ def _convert(column: Column[Any], value: Any, where: str) -> Any:
     return value
 
 
-def apply_content(record: Versioned, content: Mapping[str, Any]) -> None:
-    """Set a record's columns from content, checking every field's presence and type."""
-    model = type(record)
+def checked_content(model: type[Versioned], content: Mapping[str, Any]) -> dict[str, Any]:
+    """Content checked field by field (presence, type, range) and converted to column values.
+
+    Raises ContentError naming the field. Touches no record, so packages can be checked whole
+    before anything is written.
+    """
     columns = content_columns(model)
     names = {column.key for column in columns}
     extra = sorted(set(content) - names)
     if extra:
         raise ContentError(f"A {model.RECORD_TYPE} record has unknown fields: {', '.join(extra)}.")
+    values = {}
     for column in columns:
         if column.key not in content:
             raise ContentError(f"A {model.RECORD_TYPE} record lacks the field '{column.key}'.")
         where = f"Field '{column.key}' of a {model.RECORD_TYPE} record"
-        setattr(record, column.key, _convert(column, content[column.key], where))
+        values[column.key] = _convert(column, content[column.key], where)
+    return values
+
+
+def apply_content(record: Versioned, content: Mapping[str, Any]) -> None:
+    """Set a record's columns from content, checking every field's presence and type."""
+    for name, value in checked_content(type(record), content).items():
+        setattr(record, name, value)
 
 
 def save_version(
