@@ -37,7 +37,6 @@ from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.form.assessment_form import AssessmentForm
 from pwdesk.gui.printing import PdfPreview, pdf_file_name, save_pdf_dialog
-from pwdesk.services import feedback
 from pwdesk.services.actions import AgreedAction, set_record_actions
 from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment
 from pwdesk.services.drafts import discard_draft, keep_draft
@@ -405,7 +404,9 @@ class RecordEditor(QWidget):
         if not self.save() or self.record_id is None:
             return None
         try:
-            return feedback.feedback_pdf(self.db, self.record_id)
+            from pwdesk.services.feedback import feedback_pdf  # ReportLab loads when first needed
+
+            return feedback_pdf(self.db, self.record_id)
         except PwdeskError as error:
             QMessageBox.warning(self, "No feedback sheet", str(error))
             return None

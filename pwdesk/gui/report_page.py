@@ -20,11 +20,17 @@ from PySide6.QtWidgets import (
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.gui.printing import PdfPreview, save_pdf_dialog
 from pwdesk.gui.tasks import Task, run_with_progress
-from pwdesk.services.report import AUTO, report_pdf
 from pwdesk.services.weeks import WeekNarrative, WeekSummary, save_week_narrative, week_narrative
 from pwdesk.store.database import Database
 
 NO_COMPARISON = "none"
+AUTO = "auto"  # the report service's "the week before"; its module loads only to build a report
+
+
+def _report_pdf(db: Database, code: str, compare: str | None) -> bytes:
+    from pwdesk.services.report import report_pdf  # ReportLab and openpyxl load when needed
+
+    return report_pdf(db, code, compare)
 
 
 def _box(name: str, placeholder: str) -> QPlainTextEdit:
@@ -164,7 +170,7 @@ class ReportPage(QWidget):
         self.task = run_with_progress(
             self,
             "Building the report…",
-            lambda: report_pdf(db, code, compare),
+            lambda: _report_pdf(db, code, compare),
             lambda pdf: self._built(pdf, then),
             self._failed,
         )

@@ -62,3 +62,10 @@ def test_switching_week_keeps_the_words_typed(
     september = find_week(demo_db, "2018-09")
     assert week_narrative(demo_db, september.id).findings == "Supervision improved in two teams."
     window.close()
+
+
+def test_the_page_speaks_the_report_services_word_for_the_week_before() -> None:
+    from pwdesk.gui import report_page
+    from pwdesk.services import report
+
+    assert report_page.AUTO == report.AUTO
