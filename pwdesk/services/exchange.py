@@ -273,10 +273,17 @@ def _text(value: Any, name: str, what: str) -> str:
     return value
 
 
-# Versions already verified in this run, by (version id, type, record id), with the raw form
-# they were verified in: packages from every laptop repeat the week's set-up, and a version
-# presented again in exactly the same form needs no second hashing.
-Verified = dict[tuple[str, str, str], tuple[dict[str, Any], "IncomingVersion"]]
+@dataclass
+class CheckCache:
+    """What this merge has verified already. Every laptop's package repeats the week's set-up,
+    and a record or version presented again in exactly the same form needs no second check."""
+
+    versions: dict[tuple[str, str, str], tuple[dict[str, Any], IncomingVersion]] = field(
+        default_factory=dict
+    )
+    records: dict[tuple[str, str], tuple[dict[str, Any], IncomingRecord]] = field(
+        default_factory=dict
+    )
 
 
 def _check_version(
@@ -285,12 +292,12 @@ def _check_version(
     record_id: str,
     raw: Any,
     model: type[Versioned],
-    verified: Verified,
+    verified: CheckCache,
 ) -> IncomingVersion:
     if not isinstance(raw, dict):
         raise _problem(name, f"a version of {record_type} {record_id} is malformed.")
     vid = _text(raw.get("id"), name, f"a version id of {record_type} {record_id}")
-    seen = verified.get((vid, record_type, record_id))
+    seen = verified.versions.get((vid, record_type, record_id))
     if seen is not None and seen[0] == raw:
         return seen[1]
     parents = raw.get("parents")
@@ -325,11 +332,11 @@ def _check_version(
         _text(raw.get("author"), name, "a version's author"),
         created_at,
     )
-    verified[(vid, record_type, record_id)] = (raw, version)
+    verified.versions[(vid, record_type, record_id)] = (raw, version)
     return version
 
 
-def _check_record(name: str, raw: Any, verified: Verified) -> IncomingRecord:
+def _check_record(name: str, raw: Any, verified: CheckCache) -> IncomingRecord:
     if not isinstance(raw, dict):
         raise _problem(name, "a record is malformed.")
     record_type = raw.get("type")
@@ -339,6 +346,9 @@ def _check_record(name: str, raw: Any, verified: Verified) -> IncomingRecord:
     record_id = _text(raw.get("id"), name, f"the id of a {record_type}")
     if not _UUID.match(record_id):
         raise _problem(name, f"a {record_type} has a malformed id.")
+    seen = verified.records.get((str(record_type), record_id))
+    if seen is not None and seen[0] == raw:
+        return seen[1]
     versions_raw = raw.get("versions")
     heads = raw.get("heads")
     if not isinstance(versions_raw, list) or not versions_raw:
@@ -355,10 +365,12 @@ def _check_record(name: str, raw: Any, verified: Verified) -> IncomingRecord:
                 raise _problem(name, f"{record_type} {record_id} lacks part of its history.")
     if not set(heads) <= known:
         raise _problem(name, f"{record_type} {record_id} names a current version it lacks.")
-    return IncomingRecord(str(record_type), record_id, tuple(heads), versions)
+    record = IncomingRecord(str(record_type), record_id, tuple(heads), versions)
+    verified.records[(record.type, record_id)] = (raw, record)
+    return record
 
 
-def _check_payload(name: str, opened: OpenedPackage, verified: Verified) -> CheckedPackage:
+def _check_payload(name: str, opened: OpenedPackage, verified: CheckCache) -> CheckedPackage:
     payload = opened.payload
     if payload.get("kind") != "pwdesk-records":
         raise _problem(name, "it does not hold pwdesk records.")
@@ -387,7 +399,7 @@ def read_package(
     *,
     passphrase: str | None = None,
     private_key: X25519PrivateKey | None = None,
-    verified: Verified | None = None,
+    verified: CheckCache | None = None,
 ) -> CheckedPackage:
     """Open, decrypt, verify and check one package file, writing nothing anywhere."""
     try:
@@ -400,7 +412,7 @@ def read_package(
         opened = open_package(data, passphrase=passphrase, private_key=private_key)
     except PackageError as error:
         raise PackageError(f"{path.name}: {error}") from None
-    return _check_payload(path.name, opened, {} if verified is None else verified)
+    return _check_payload(path.name, opened, CheckCache() if verified is None else verified)
 
 
 # --- merging ---------------------------------------------------------------------------------
@@ -569,7 +581,7 @@ def merge_packages(
             progress(done, total, what)
 
     packages = []
-    verified: Verified = {}
+    verified = CheckCache()
     for index, path in enumerate(paths):
         step(index, len(paths) * 2, f"Checking {path.name}")
         packages.append(
