@@ -72,6 +72,7 @@ def test_the_domain_does_no_io_and_uses_no_libraries(path: Path) -> None:
         "dataclasses",
         "datetime",
         "enum",
+        "functools",
         "hashlib",
         "json",
         "math",

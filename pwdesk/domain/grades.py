@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 NOT_APPLICABLE_ID = "not-applicable"
 
@@ -45,15 +46,24 @@ class GradeScale:
         if self.good_or_better not in ids:
             raise ValueError(f"good_or_better {self.good_or_better!r} is not a grade of the scale")
 
-    @property
+    # Computed once per scale: reports ask these for every answer of every audit.
+    @cached_property
     def choices(self) -> tuple[Grade, ...]:
         """Every grade a user can pick: the scale then Not applicable."""
         return (*self.grades, NOT_APPLICABLE)
 
-    @property
+    @cached_property
     def ids(self) -> tuple[str, ...]:
         """The ids of the real grades, best first (without Not applicable)."""
         return tuple(grade.id for grade in self.grades)
+
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {grade_id: rank for rank, grade_id in enumerate(self.ids)}
+
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(grade.id for grade in self.choices)
 
     def grade(self, grade_id: str) -> Grade:
         """The grade with this id, Not applicable included; KeyError if the scale has none."""
@@ -64,15 +74,16 @@ class GradeScale:
 
     def knows(self, grade_id: str) -> bool:
         """Whether ``grade_id`` is a grade of this scale or Not applicable."""
-        return any(grade.id == grade_id for grade in self.choices)
+        return grade_id in self._known
 
     def rank(self, grade_id: str) -> int:
         """0 for the best grade, rising towards the worst; ValueError for Not applicable."""
         if grade_id == NOT_APPLICABLE_ID:
             raise ValueError("Not applicable has no rank")
-        if grade_id not in self.ids:
-            raise ValueError(f"{grade_id!r} is not a grade of the scale {self.id}")
-        return self.ids.index(grade_id)
+        try:
+            return self._ranks[grade_id]
+        except KeyError:
+            raise ValueError(f"{grade_id!r} is not a grade of the scale {self.id}") from None
 
     def is_good_or_better(self, grade_id: str) -> bool:
         """Whether a real grade is at or above the scale's good-or-better line."""
