@@ -535,11 +535,7 @@ def _import_templates(session: Session, db: Database, packages: Sequence[Checked
 
 
 def _merge_record(
-    session: Session,
-    record: IncomingRecord,
-    known_parents: dict[str, tuple[str, ...]],
-    heads: set[str],
-    result: MergeResult,
+    record: IncomingRecord, known_parents: dict[str, tuple[str, ...]], heads: set[str]
 ) -> tuple[set[str], str]:
     """New heads for a record and how the incoming heads stood to the old ones."""
 
@@ -676,12 +672,9 @@ def _merge_model(
     for record in records:
         row: Versioned | None = rows.get(record.id)
         current = conflict_heads.get(record.id) or ({row.head} if row is not None else set())
-        heads, outcome = _merge_record(session, record, known[record.id], current, result)
-        setattr(
-            result,
-            outcome if outcome != "conflict" else "conflicts",
-            getattr(result, outcome if outcome != "conflict" else "conflicts") + 1,
-        )
+        heads, outcome = _merge_record(record, known[record.id], current)
+        counter = "conflicts" if outcome == "conflict" else outcome
+        setattr(result, counter, getattr(result, counter) + 1)
         shown = min(heads)  # several heads: a fixed choice, so the order of merges never matters
         if row is None:
             row = model()
