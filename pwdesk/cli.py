@@ -579,6 +579,29 @@ def cmd_signers(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_cases(args: argparse.Namespace) -> int:
+    from pwdesk.services.cases import import_cases
+
+    mapping = Path(args.mapping).expanduser() if args.mapping else None
+    with opened(args) as db:
+        result = import_cases(db, Path(args.file).expanduser(), args.week, mapping)
+    if args.json:
+        emit_json(result)
+        return 0
+    print(
+        f"Read {result.rows} children into {result.week}: {result.new_children} new, "
+        f"{result.updated_children} updated."
+    )
+    for name, count in result.placed.items():
+        print(f"  placed {count} in the cohort {name}")
+    if result.in_no_cohort:
+        print(
+            f"  {len(result.in_no_cohort)} meet no cohort's rules: "
+            + ", ".join(result.in_no_cohort)
+        )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from pwdesk.gui.app import run  # Qt loads only for the desktop window
 
@@ -631,6 +654,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = command("demo", cmd_demo, "create a fictional Practice Week like the reference one")
     demo.add_argument("--seed", type=int, default=2018, help="the same seed gives the same data")
     command("weeks", cmd_weeks, "list the Practice Weeks")
+    cases = command("import-cases", cmd_import_cases, "bring a case list into a week's cohorts")
+    cases.add_argument("file", metavar="FILE", help="the case list, .csv or .xlsx")
+    cases.add_argument("--week", required=True, metavar="CODE", help="the week's code")
+    cases.add_argument("--mapping", metavar="FILE", help="a TOML file naming the columns")
     records = command("records", cmd_records, "list a week's audits and observations")
     records.add_argument(
         "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"

@@ -322,3 +322,27 @@ def test_report_refuses_bad_input(
     assert status == 2
     assert message in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db"]
+
+
+def test_import_cases_places_children_and_reports_those_in_no_cohort(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "Case reference,Date of birth,Date entered care\n"
+        "CR900001,2012-01-01,2018-07-15\n"
+        "CR900002,2001-01-01,2010-01-01\n",
+        encoding="utf-8",
+    )
+    args = ["import-cases", str(cases), "--week", "2018-09", "--db", str(demo_path)]
+    status, out, _ = run(capsys, *args, "--json")
+    result = json.loads(out)
+    assert status == 0
+    assert result["placed"] == {"Came into care June to August 2018": 1}
+    assert result["in_no_cohort"] == ["CR900002"]
+    cases.write_text("Case reference,Date of birth,Date entered care\nCR900003,soon,\n")
+    before = digest(demo_path)
+    status, _, err = run(capsys, *args)
+    assert status == 2
+    assert err.startswith("pwdesk: Row 2, column Date of birth: 'soon' is not a date")
+    assert digest(demo_path) == before

@@ -25,6 +25,7 @@ class ChildFacts:
 
     date_of_birth: date | None = None
     entered_care: date | None = None
+    age: int | None = None  # whole years, when a case list gives an age rather than a birth date
 
 
 def add_months(day: date, months: int) -> date:
@@ -47,7 +48,9 @@ class AgeUnder:
 
     def holds(self, child: ChildFacts, on: date) -> bool:
         born = child.date_of_birth
-        return born is not None and born <= on and age_in_years(born, on) < self.years
+        if born is None:
+            return child.age is not None and child.age < self.years
+        return born <= on and age_in_years(born, on) < self.years
 
     def describe(self) -> str:
         return f"aged under {self.years}"

@@ -340,7 +340,7 @@ def export_table(db: Database, week_code: str, out: Path) -> TableExport:
 
 
 @dataclass(frozen=True)
-class _Sheet:
+class TableRows:
     """A table as read: its header cells and its rows, each with the row number people see."""
 
     headers: list[str]
@@ -385,7 +385,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_sheet(path: Path) -> _Sheet:
+def read_sheet(path: Path) -> TableRows:
     """The header and the non-blank rows of a .csv or .xlsx table."""
     suffix = _format_of(path)
     if not path.is_file():
@@ -405,13 +405,13 @@ def _read_sheet(path: Path) -> _Sheet:
         for number, row in enumerate(cells[1:], start=2)
         if not all(_blank(value) for value in row)
     ]
-    return _Sheet(headers, rows)
+    return TableRows(headers, rows)
 
 
 # --- reading cells ----------------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A cell as text, whatever type the spreadsheet gave it."""
     if value is None:
         return ""
@@ -458,11 +458,11 @@ class _RowReader:
         return header in self.cells
 
     def text(self, header: str) -> str:
-        return _cell_text(self.cells.get(header)).strip()
+        return cell_text(self.cells.get(header)).strip()
 
     def raw_text(self, header: str) -> str | None:
         """Free text kept exactly as typed; None when the cell is blank."""
-        text = _cell_text(self.cells.get(header))
+        text = cell_text(self.cells.get(header))
         return text if text.strip() else None
 
     def whole_number(self, header: str) -> int | None:
@@ -658,7 +658,7 @@ class _Checker:
     """Checks every row of a table against the database, collecting every problem."""
 
     def __init__(
-        self, db: Database, session: Session, templates: TemplateCatalogue, sheet: _Sheet
+        self, db: Database, session: Session, templates: TemplateCatalogue, sheet: TableRows
     ) -> None:
         self.db = db
         self.session = session
@@ -675,7 +675,7 @@ class _Checker:
         for _, values in self.sheet.rows:
             for index, header in enumerate(self.sheet.headers):
                 if header == "template" and index < len(values):
-                    named.add(_cell_text(values[index]).strip())
+                    named.add(cell_text(values[index]).strip())
         forms = [info for info in self.templates.infos() if info.id in named]
         if not forms:
             return None
@@ -952,7 +952,7 @@ class _Checker:
         return _Plan(record_id, current.head, fields, changed)
 
 
-def _check_table(db: Database, sheet: _Sheet) -> list[_Plan]:
+def _check_table(db: Database, sheet: TableRows) -> list[_Plan]:
     templates = catalogue(db)
     with db.read() as session:
         checker = _Checker(db, session, templates, sheet)
@@ -995,7 +995,7 @@ def import_table(db: Database, path: Path) -> TableImport:
     version; an unchanged row changes nothing. TableError lists every problem, and then nothing
     is changed at all.
     """
-    sheet = _read_sheet(path)
+    sheet = read_sheet(path)
     plans = _check_table(db, sheet)
     created = sum(1 for plan in plans if plan.head is None)
     updated = sum(1 for plan in plans if plan.head is not None and plan.changed)
