@@ -602,6 +602,47 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_moderate(args: argparse.Namespace) -> int:
+    from pwdesk.services.assessments import resolve_record_id
+    from pwdesk.services.moderation import ModeratedGrade, moderate, moderation_of
+
+    reasons = dict(_pairs(args.reason or [], "--reason", "ITEM=TEXT"))
+    with opened(args) as db:
+        record_id = resolve_record_id(db, args.record)
+        view = moderation_of(db, record_id)
+        grades: dict[str, ModeratedGrade] = {}
+        if args.agree_all:
+            from pwdesk.services.assessments import draft_of
+            from pwdesk.services.templates import catalogue
+
+            draft, _ = draft_of(db, record_id)
+            template = catalogue(db).get(draft.template_id, draft.template_version)
+            for item in (*template.aspects(), template.overall):
+                given = draft.answers.get(item.id, {}).get("value")
+                if isinstance(given, str):
+                    grades[item.id] = ModeratedGrade(given)
+        elif view is not None:
+            grades = dict(view.grades)
+        for item_id, grade in _pairs(args.set or [], "--set", "ITEM=GRADE"):
+            grades[item_id] = ModeratedGrade(grade, reasons.get(item_id, ""))
+        saved = moderate(db, record_id, grades, moderator=args.moderator, note=args.note or "")
+    if args.json:
+        emit_json({"record": record_id, "moderation": saved.id, "changed": saved.changed})
+    else:
+        print(f"Moderated record {record_id[:8]}: {len(grades)} grades reviewed.")
+    return 0
+
+
+def _pairs(values: Sequence[str], option: str, form: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        name, _, rest = value.partition("=")
+        if not name.strip() or not rest.strip():
+            raise UsageError(f"{option} takes {form}, not {value!r}.")
+        pairs.append((name.strip(), rest.strip()))
+    return pairs
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from pwdesk.gui.app import run  # Qt loads only for the desktop window
 
@@ -658,6 +699,23 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("file", metavar="FILE", help="the case list, .csv or .xlsx")
     cases.add_argument("--week", required=True, metavar="CODE", help="the week's code")
     cases.add_argument("--mapping", metavar="FILE", help="a TOML file naming the columns")
+    moderation = command("moderate", cmd_moderate, "review a completed audit's grades")
+    moderation.add_argument("record", metavar="RECORD", help="the audit's id or its start")
+    moderation.add_argument("--agree-all", action="store_true", help="agree with every grade")
+    moderation.add_argument(
+        "--set",
+        action="append",
+        metavar="ITEM=GRADE",
+        help="a moderated grade (repeatable), e.g. supervision=inadequate",
+    )
+    moderation.add_argument(
+        "--reason",
+        action="append",
+        metavar="ITEM=TEXT",
+        help="why a moderated grade differs (repeatable)",
+    )
+    moderation.add_argument("--moderator", help="who moderated (default: you)")
+    moderation.add_argument("--note", help="a note on the moderation as a whole")
     records = command("records", cmd_records, "list a week's audits and observations")
     records.add_argument(
         "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"

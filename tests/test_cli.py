@@ -346,3 +346,29 @@ def test_import_cases_places_children_and_reports_those_in_no_cohort(
     assert status == 2
     assert err.startswith("pwdesk: Row 2, column Date of birth: 'soon' is not a date")
     assert digest(demo_path) == before
+
+
+def test_moderate_agrees_or_sets_a_grade_with_its_reason(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "records", "--db", str(demo_path), "--week", "2018-09", "--json")
+    record = next(r for r in json.loads(out)["records"] if r["kind"] == "case-audit")["id"]
+    from pwdesk.services.assessments import draft_of
+    from pwdesk.store.database import open_database
+
+    db = open_database(demo_path, PASSPHRASE)
+    given = draft_of(db, record)[0].answers["supervision"]["value"]
+    db.close()
+    other = "outstanding" if given != "outstanding" else "good"
+    base = ["moderate", record[:8], "--db", str(demo_path)]
+    assert run(capsys, *base, "--agree-all")[0] == 0
+    status, _, err = run(capsys, *base, "--set", f"supervision={other}")
+    assert status == 2
+    assert "needs a reason" in err
+    args = [*base, "--set", f"supervision={other}", "--reason", "supervision=Seen in the file"]
+    assert run(capsys, *args)[0] == 0
+    status, out, _ = run(capsys, "stats", "--db", str(demo_path), "--week", "2018-09", "--json")
+    assert json.loads(out)["moderation"]["audits"] == 1
+    status, _, err = run(capsys, *base, "--set", "supervision")
+    assert status == 2
+    assert "--set takes ITEM=GRADE" in err

@@ -22,6 +22,11 @@ class AuditFacts:
     child_id: str | None
     auditor_id: str | None
     answers: Mapping[str, Mapping[str, Any]]
+    moderated: Mapping[str, str] = field(default_factory=dict)  # item id -> moderated grade id
+
+    def grade(self, item_id: str) -> Any:
+        """The grade that counts: the moderator's where there is one, else the auditor's."""
+        return self.moderated.get(item_id) or value_of(self.answers, item_id)
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,32 @@ class AspectChange:
 
 
 @dataclass(frozen=True)
+class AgreementResult:
+    """How often the moderator agreed with the auditor on one graded item."""
+
+    id: str
+    label: str
+    moderated: int
+    agreed: int
+
+    @property
+    def agreement_pct(self) -> float | None:
+        """Agreement as a percentage, to one decimal place, halves up."""
+        if not self.moderated:
+            return None
+        return (2000 * self.agreed + self.moderated) // (2 * self.moderated) / 10
+
+
+@dataclass(frozen=True)
+class ModerationStats:
+    """The moderation of a week: agreement per item, and Cohen's kappa over every grade."""
+
+    audits: int
+    items: tuple[AgreementResult, ...]
+    kappa: float | None  # None when nothing was moderated, or every grade was the same
+
+
+@dataclass(frozen=True)
 class WeekStats:
     """Everything counted for one Practice Week."""
 
@@ -126,6 +157,7 @@ class WeekStats:
     by_cohort: tuple[CohortAspects, ...] = ()
     comments: tuple[AspectComments, ...] = ()
     observation_overall: dict[str, dict[str, int]] = field(default_factory=dict)  # by type
+    moderation: ModerationStats | None = None
 
     @property
     def observations_total(self) -> int:
@@ -139,7 +171,7 @@ def grade_aspect(
     """Count the grades given to one item across audits; unanswered items are not counted."""
     item = template.item(item_id)
     section = next(s.title for s in template.sections if item in s.items)
-    grades = (value_of(audit.answers, item_id) for audit in audits)
+    grades = (audit.grade(item_id) for audit in audits)
     counts = template.scale.count(
         grade for grade in grades if isinstance(grade, str) and template.scale.knows(grade)
     )
@@ -175,7 +207,7 @@ def collate_comments(
     strengths: list[str] = []
     development: list[str] = []
     for audit in audits:
-        grade = value_of(audit.answers, item_id)
+        grade = audit.grade(item_id)
         if not isinstance(grade, str) or grade not in template.scale.ids:
             continue
         note = note_of(audit.answers, item_id)
@@ -183,6 +215,40 @@ def collate_comments(
     return AspectComments(
         item_id, template.item(item_id).label, _collate(strengths), _collate(development)
     )
+
+
+def cohens_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
+    """Cohen's kappa for two raters' grades of the same items, rounded to two places."""
+    if not pairs:
+        return None
+    total = len(pairs)
+    observed = sum(first == second for first, second in pairs) / total
+    firsts = Counter(first for first, _ in pairs)
+    seconds = Counter(second for _, second in pairs)
+    expected = sum(firsts[g] * seconds[g] for g in firsts) / (total * total)
+    if expected == 1:
+        return None
+    return round((observed - expected) / (1 - expected), 2)
+
+
+def moderation_stats(template: FormTemplate, audits: Sequence[AuditFacts]) -> ModerationStats:
+    """Agreement between auditors and moderators, per graded item and overall (kappa).
+
+    Only real grades on both sides count (Not applicable is left out, as in percentages).
+    """
+    moderated = [audit for audit in audits if audit.moderated]
+    items = []
+    pairs: list[tuple[str, str]] = []
+    for item in (*template.aspects(), template.overall):
+        both = [
+            (value_of(audit.answers, item.id), audit.moderated[item.id])
+            for audit in moderated
+            if item.id in audit.moderated
+        ]
+        real = [(a, m) for a, m in both if a in template.scale.ids and m in template.scale.ids]
+        pairs += real
+        items.append(AgreementResult(item.id, item.label, len(real), sum(a == m for a, m in real)))
+    return ModerationStats(len(moderated), tuple(items), cohens_kappa(pairs))
 
 
 def compare_weeks(current: WeekStats, previous: WeekStats) -> tuple[AspectChange, ...]:
@@ -234,6 +300,7 @@ def analyse_week(
         observation_labels={k: OBSERVATION_TYPES.get(k, k) for k in observation_counts},
         by_cohort=tuple(_cohort_aspects(template, cohort, audits) for cohort in cohorts),
         comments=tuple(collate_comments(template, item.id, audits) for item in template.aspects()),
+        moderation=moderation_stats(template, audits) if any(a.moderated for a in audits) else None,
         observation_overall={
             kind: template.scale.count(
                 o.overall

@@ -110,6 +110,14 @@ def _change_words(change: float | None) -> str:
     return "no change"
 
 
+def _kappa_words(kappa: float) -> str:
+    """Landis and Koch's words for a kappa."""
+    for limit, words in ((0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial")):
+        if kappa <= limit:
+            return "poor" if kappa < 0 else words
+    return "almost perfect"
+
+
 def _date_range(week: WeekInfo) -> str:
     return f"{long_date(week.starts_on)} to {long_date(week.ends_on)}"
 
@@ -512,13 +520,51 @@ class SummaryReport(PwdeskDocument):
         return flow
 
     def _moderation(self, content: ReportContent) -> list[Flowable]:
-        return [
-            self._heading("Moderation"),
+        flow: list[Flowable] = [CondPageBreak(60 * mm), self._heading("Moderation")]
+        moderation = content.stats.moderation
+        if moderation is None:
+            flow.append(
+                self._p(
+                    "No audits of this week have been moderated. When audits are moderated, "
+                    "this section shows how often the moderator agreed with each grade."
+                )
+            )
+            return flow
+        kappa = moderation.kappa
+        flow.append(
             self._p(
-                "No audits of this week have been moderated yet. When the QA officer moderates "
-                "audits, this section shows how often the moderator agreed with each grade."
-            ),
+                f"{moderation.audits} audits were moderated: a second senior leader or the QA "
+                "officer reviewed each grade, agreeing with it or recording a moderated grade "
+                "with a reason. Every figure in this report uses the moderated grade where there "
+                "is one."
+                + (
+                    f" Across every grade reviewed, Cohen's kappa is {kappa:.2f} "
+                    f"({_kappa_words(kappa)} agreement beyond chance)."
+                    if kappa is not None
+                    else ""
+                )
+            )
+        )
+        rows: list[list[Any]] = [
+            [
+                self._p("Grade reviewed", "SmallBold"),
+                self._p("Audits", "SmallBold"),
+                self._p("Agreed", "SmallBold"),
+                self._p("Agreement", "SmallBold"),
+            ]
         ]
+        for item in moderation.items:
+            if item.moderated:
+                rows.append(
+                    [
+                        self._p(item.label, "Small"),
+                        self._p(str(item.moderated), "Right"),
+                        self._p(str(item.agreed), "Right"),
+                        self._p(_pct(item.agreement_pct), "Right"),
+                    ]
+                )
+        flow.append(self._table(rows, [self.body_width - 66 * mm, 20 * mm, 20 * mm, 26 * mm]))
+        return flow
 
     def _appendix(self, content: ReportContent) -> list[Flowable]:
         rows: list[list[Any]] = [

@@ -43,6 +43,7 @@ from pwdesk.store.models import (
     CohortMember,
     ConflictHead,
     MergeLogEntry,
+    Moderation,
     Practitioner,
     RecordVersion,
     Signer,
@@ -118,6 +119,13 @@ def _week_record_ids(session: Session, week_id: str) -> dict[type[Versioned], se
             if linked:
                 ids[model].add(linked)
     ids[Action] = set(session.scalars(select(Action.id).where(Action.week_id == week_id)))
+    ids[Moderation] = set(
+        session.scalars(
+            select(Moderation.id)
+            .join(Assessment, Moderation.assessment_id == Assessment.id)
+            .where(Assessment.week_id == week_id)
+        )
+    )
     # Every practitioner and senior leader travels with a week, so laptops can name them.
     ids[Practitioner] |= set(session.scalars(select(Practitioner.id)))
     ids[Auditor] |= set(session.scalars(select(Auditor.id)))

@@ -23,7 +23,7 @@ from pwdesk.services.assessments import Status
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekSummary, find_week
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Cohort, CohortMember
+from pwdesk.store.models import Assessment, Cohort, CohortMember, Moderation
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ def load_week_facts(db: Database, week_code: str) -> WeekFacts:
     with db.read() as session:
         records = session.execute(
             select(
+                Assessment.id,
                 Assessment.kind,
                 Assessment.status,
                 Assessment.template_id,
@@ -81,14 +82,22 @@ def load_week_facts(db: Database, week_code: str) -> WeekFacts:
             )
         ):
             members[cohort_id].add(child_id)
+        moderated: dict[str, dict[str, str]] = {
+            assessment_id: {item: str(value["grade"]) for item, value in grades.items()}
+            for assessment_id, grades in session.execute(
+                select(Moderation.assessment_id, Moderation.grades)
+                .join(Assessment, Moderation.assessment_id == Assessment.id)
+                .where(Assessment.week_id == week.id, Moderation.deleted.is_(False))
+            )
+        }
     audits: list[AuditFacts] = []
     observations: list[ObservationFacts] = []
     drafts = 0
-    for kind, status, template_id, version, child_id, auditor_id, answers in records:
+    for record_id, kind, status, template_id, version, child_id, auditor_id, answers in records:
         if status != Status.COMPLETED:
             drafts += 1
         elif kind == TemplateKind.CASE_AUDIT:
-            audits.append(AuditFacts(child_id, auditor_id, answers))
+            audits.append(AuditFacts(child_id, auditor_id, answers, moderated.get(record_id, {})))
         else:
             form = templates.get(template_id, version)
             overall = value_of(answers, form.overall.id)
@@ -159,5 +168,21 @@ def stats_json(week: WeekSummary, stats: WeekStats) -> dict[str, Any]:
             for cohort in stats.by_cohort
         ],
         "overall": _aspect_json(stats.overall, labels)["counts"],
+        "moderation": None
+        if stats.moderation is None
+        else {
+            "audits": stats.moderation.audits,
+            "kappa": stats.moderation.kappa,
+            "items": [
+                {
+                    "id": item.id,
+                    "label": item.label,
+                    "moderated": item.moderated,
+                    "agreed": item.agreed,
+                    "agreement_pct": item.agreement_pct,
+                }
+                for item in stats.moderation.items
+            ],
+        },
         "overall_good_or_better_pct": stats.overall.good_or_better_pct,
     }

@@ -303,6 +303,23 @@ class Assessment(Versioned, Base):
     __table_args__ = (Index(None, "week_id", "kind"),)
 
 
+class Moderation(Versioned, Base):
+    """A second look at a completed audit: the moderator's grade for each aspect reviewed.
+
+    ``grades`` maps item ids to ``{"grade": grade id, "reason": "..."}``; a grade that differs
+    from the auditor's carries the reason. Reports use moderated grades where they exist.
+    """
+
+    __tablename__ = "moderation"
+    RECORD_TYPE = "moderation"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id"), index=True)
+    moderator: Mapped[str]
+    moderated_on: Mapped[date | None]
+    grades: Mapped[dict[str, Any]]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class Action(Versioned, Base):
     """An agreed action: what, who owns it, by when, and how it stands."""
 
@@ -325,6 +342,7 @@ VERSIONED_MODELS: tuple[type[Versioned], ...] = (
     Practitioner,
     Auditor,
     Assessment,
+    Moderation,
     Action,
 )
 """Every travelling record type, parents before the records that refer to them."""

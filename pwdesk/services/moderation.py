@@ -1,0 +1,121 @@
+"""Moderation: the QA officer (or a second senior leader) reviews completed audits grade by grade,
+agreeing with each grade or recording a moderated grade with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pwdesk.domain.answers import value_of
+from pwdesk.services.assessments import Status
+from pwdesk.services.common import InvalidRecord, Saved, get_live, put
+from pwdesk.services.templates import catalogue
+from pwdesk.store.database import Database
+from pwdesk.store.models import Assessment, Moderation
+
+
+@dataclass(frozen=True)
+class ModeratedGrade:
+    """The moderator's view of one grade: the grade they would give, and why if it differs."""
+
+    grade: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ModerationView:
+    """A record's moderation, with the auditor's grades beside the moderator's."""
+
+    id: str
+    assessment_id: str
+    moderator: str
+    moderated_on: date | None
+    grades: dict[str, ModeratedGrade]
+    auditor_grades: dict[str, str | None]
+    note: str
+
+
+def _existing(session: Session, record_id: str) -> Moderation | None:
+    return session.scalar(
+        select(Moderation).where(
+            Moderation.assessment_id == record_id, Moderation.deleted.is_(False)
+        )
+    )
+
+
+def moderate(
+    db: Database,
+    record_id: str,
+    grades: Mapping[str, ModeratedGrade],
+    *,
+    moderator: str | None = None,
+    on: date | None = None,
+    note: str = "",
+) -> Saved:
+    """Record (or change) the moderation of a completed case audit.
+
+    ``grades`` names graded items (aspects or the overall grade); a grade that differs from the
+    auditor's needs a reason. Items left out are not moderated.
+    """
+    with db.write() as session:
+        record = get_live(session, Assessment, record_id)
+        if record.kind != "case-audit" or record.status != Status.COMPLETED:
+            raise InvalidRecord("Only completed case audits are moderated.")
+        template = catalogue(db).get(record.template_id, record.template_version)
+        graded = {item.id: item for item in template.items() if item.type.value == "grade"}
+        stored: dict[str, dict[str, str]] = {}
+        for item_id, moderated in grades.items():
+            item = graded.get(item_id)
+            if item is None:
+                raise InvalidRecord(f"The form has no graded item '{item_id}' to moderate.")
+            if not template.scale.knows(moderated.grade):
+                raise InvalidRecord(f"'{moderated.grade}' is not a grade of this form.")
+            auditor = value_of(record.answers, item_id)
+            reason = moderated.reason.strip()
+            if moderated.grade != auditor and not reason:
+                raise InvalidRecord(
+                    f"A moderated grade for '{item.label}' differs from the auditor's, so it "
+                    "needs a reason."
+                )
+            stored[item_id] = {"grade": moderated.grade, "reason": reason}
+        if not stored:
+            raise InvalidRecord("Moderate at least one grade.")
+        existing = _existing(session, record_id)
+        fields = {
+            "assessment_id": record_id,
+            "moderator": (moderator or db.identity.user).strip(),
+            "moderated_on": on or db.clock().date(),
+            "grades": stored,
+            "note": note.strip(),
+        }
+        return put(session, db, Moderation, existing.id if existing else None, fields)
+
+
+def moderation_of(db: Database, record_id: str) -> ModerationView | None:
+    """A record's moderation, if it has one."""
+    with db.read() as session:
+        record = get_live(session, Assessment, record_id)
+        found = _existing(session, record_id)
+        if found is None:
+            return None
+        template = catalogue(db).get(record.template_id, record.template_version)
+        return ModerationView(
+            id=found.id,
+            assessment_id=record_id,
+            moderator=found.moderator,
+            moderated_on=found.moderated_on,
+            grades={
+                item: ModeratedGrade(str(value["grade"]), str(value.get("reason", "")))
+                for item, value in found.grades.items()
+            },
+            auditor_grades={
+                item.id: value_of(record.answers, item.id)
+                for item in template.items()
+                if item.type.value == "grade"
+            },
+            note=found.note,
+        )
