@@ -643,6 +643,81 @@ def _pairs(values: Sequence[str], option: str, form: str) -> list[tuple[str, str
     return pairs
 
 
+def _day(text: str | None) -> date | None:
+    from pwdesk.domain.dates import parse_date
+
+    if text is None:
+        return None
+    day = parse_date(text)
+    if day is None:
+        raise UsageError(f"{text!r} is not a date like 2018-09-17.")
+    return day
+
+
+def cmd_allocate(args: argparse.Namespace) -> int:
+    from pwdesk.services.allocation import allocate_audit
+
+    with opened(args) as db:
+        saved = allocate_audit(
+            db, args.week, args.child, args.leader, args.practitioner, _day(args.date)
+        )
+    if args.json:
+        emit_json({"allocation": saved.id, "changed": saved.changed})
+    else:
+        print(f"Allocated the case audit of {args.child} to {args.leader}.")
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from pwdesk.services.allocation import schedule_observation
+
+    with opened(args) as db:
+        saved = schedule_observation(
+            db,
+            args.week,
+            args.type,
+            args.observer,
+            args.practitioner,
+            _day(args.date),
+            args.child,
+        )
+    if args.json:
+        emit_json({"allocation": saved.id})
+    else:
+        print(f"Scheduled a {args.type} observation for {args.observer}.")
+    return 0
+
+
+def cmd_todo(args: argparse.Namespace) -> int:
+    from pwdesk.services.allocation import list_allocations
+
+    with opened(args) as db:
+        rows = list_allocations(db, args.week, args.leader)
+    if args.json:
+        emit_json({"week": args.week, "allocations": rows})
+        return 0
+    if not rows:
+        print("Nothing is allocated yet.")
+        return 0
+    print(
+        _table(
+            [
+                (
+                    r.what,
+                    r.case_reference,
+                    r.practitioner,
+                    r.senior_leader,
+                    r.planned_on,
+                    "done" if r.done else "to do",
+                )
+                for r in rows
+            ],
+            ("what", "child", "practitioner", "senior leader", "planned", "status"),
+        )
+    )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from pwdesk.gui.app import run  # Qt loads only for the desktop window
 
@@ -716,6 +791,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     moderation.add_argument("--moderator", help="who moderated (default: you)")
     moderation.add_argument("--note", help="a note on the moderation as a whole")
+    allocate = command("allocate", cmd_allocate, "give a child's case audit to a senior leader")
+    allocate.add_argument("--week", required=True, metavar="CODE")
+    allocate.add_argument("--child", required=True, metavar="CASE_REFERENCE")
+    allocate.add_argument("--leader", required=True, metavar="NAME", help="the senior leader")
+    allocate.add_argument("--practitioner", metavar="NAME")
+    allocate.add_argument("--date", metavar="YYYY-MM-DD", help="when it is planned")
+    schedule = command("schedule", cmd_schedule, "schedule an observation of practice")
+    schedule.add_argument("--week", required=True, metavar="CODE")
+    schedule.add_argument(
+        "--type", required=True, metavar="KIND", help="home-visit, cp-conference or core-group"
+    )
+    schedule.add_argument("--observer", required=True, metavar="NAME")
+    schedule.add_argument("--practitioner", metavar="NAME")
+    schedule.add_argument("--child", metavar="CASE_REFERENCE")
+    schedule.add_argument("--date", metavar="YYYY-MM-DD")
+    todo = command("todo", cmd_todo, "what is allocated in a week, and what is still to do")
+    todo.add_argument("--week", required=True, metavar="CODE")
+    todo.add_argument("--leader", metavar="NAME", help="only this senior leader's list")
     records = command("records", cmd_records, "list a week's audits and observations")
     records.add_argument(
         "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"

@@ -533,7 +533,8 @@ class SummaryReport(PwdeskDocument):
         kappa = moderation.kappa
         flow.append(
             self._p(
-                f"{moderation.audits} audits were moderated: a second senior leader or the QA "
+                f"{moderation.audits} audit{'s were' if moderation.audits != 1 else ' was'} "
+                "moderated: a second senior leader or the QA "
                 "officer reviewed each grade, agreeing with it or recording a moderated grade "
                 "with a reason. Every figure in this report uses the moderated grade where there "
                 "is one."

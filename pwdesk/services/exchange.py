@@ -36,6 +36,7 @@ from pwdesk.store.database import Database
 from pwdesk.store.models import (
     VERSIONED_MODELS,
     Action,
+    Allocation,
     Assessment,
     Auditor,
     Child,
@@ -119,6 +120,16 @@ def _week_record_ids(session: Session, week_id: str) -> dict[type[Versioned], se
             if linked:
                 ids[model].add(linked)
     ids[Action] = set(session.scalars(select(Action.id).where(Action.week_id == week_id)))
+    ids[Allocation] = set(
+        session.scalars(select(Allocation.id).where(Allocation.week_id == week_id))
+    )
+    for allocated in session.scalars(
+        select(Allocation.child_id).where(
+            Allocation.week_id == week_id, Allocation.child_id.is_not(None)
+        )
+    ):
+        if allocated:
+            ids[Child].add(allocated)
     ids[Moderation] = set(
         session.scalars(
             select(Moderation.id)

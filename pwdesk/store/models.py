@@ -303,6 +303,22 @@ class Assessment(Versioned, Base):
     __table_args__ = (Index(None, "week_id", "kind"),)
 
 
+class Allocation(Versioned, Base):
+    """Who does what in a week: a child's case audit given to a senior leader, or an
+    observation of practice scheduled for an observer. It travels in the week's set-up."""
+
+    __tablename__ = "allocation"
+    RECORD_TYPE = "allocation"
+
+    week_id: Mapped[str] = mapped_column(ForeignKey("practice_week.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # case-audit, or observation
+    observation_type: Mapped[str] = mapped_column(String(32), default="")
+    auditor_id: Mapped[str] = mapped_column(ForeignKey("auditor.id"), index=True)
+    child_id: Mapped[str | None] = mapped_column(ForeignKey("child.id"))
+    practitioner_id: Mapped[str | None] = mapped_column(ForeignKey("practitioner.id"))
+    planned_on: Mapped[date | None]
+
+
 class Moderation(Versioned, Base):
     """A second look at a completed audit: the moderator's grade for each aspect reviewed.
 
@@ -342,6 +358,7 @@ VERSIONED_MODELS: tuple[type[Versioned], ...] = (
     Practitioner,
     Auditor,
     Assessment,
+    Allocation,
     Moderation,
     Action,
 )

@@ -1,0 +1,207 @@
+"""Allocation: the QA officer gives each child's case audit to a senior leader and schedules
+observations; each leader's laptop receives this in the week's set-up and shows what is left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from pwdesk.domain.templates import OBSERVATION_TYPES
+from pwdesk.services.common import InvalidRecord, NotFound, Saved, put
+from pwdesk.services.templates import catalogue
+from pwdesk.services.weeks import find_week
+from pwdesk.store.database import Database
+from pwdesk.store.models import Allocation, Assessment, Auditor, Child, Practitioner
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    """One line of a to-do list: what, for whom, by whom, when, and whether it is done."""
+
+    id: str
+    kind: str
+    observation_type: str
+    senior_leader: str
+    case_reference: str | None
+    practitioner: str | None
+    planned_on: date | None
+    done: bool
+
+    @property
+    def what(self) -> str:
+        """The work in words: "Case audit" or the kind of observation."""
+        if self.kind == "case-audit":
+            return "Case audit"
+        return OBSERVATION_TYPES.get(self.observation_type, self.observation_type)
+
+
+def _auditor(session: Session, name: str) -> str:
+    found = session.scalar(
+        select(Auditor.id).where(Auditor.name == name.strip(), Auditor.deleted.is_(False))
+    )
+    if found is None:
+        raise NotFound(f"There is no senior leader called {name}.")
+    return found
+
+
+def _practitioner(session: Session, name: str | None) -> str | None:
+    if not name:
+        return None
+    found = session.scalars(
+        select(Practitioner.id).where(
+            Practitioner.name == name.strip(), Practitioner.deleted.is_(False)
+        )
+    ).all()
+    if not found:
+        raise NotFound(f"There is no practitioner called {name}.")
+    if len(found) > 1:
+        raise InvalidRecord(f"More than one practitioner is called {name}; rename one first.")
+    return found[0]
+
+
+def _child(session: Session, reference: str) -> str:
+    found = session.scalar(
+        select(Child.id).where(Child.case_reference == reference.strip(), Child.deleted.is_(False))
+    )
+    if found is None:
+        raise NotFound(f"There is no child with case reference {reference}.")
+    return found
+
+
+def allocate_audit(
+    db: Database,
+    week_code: str,
+    case_reference: str,
+    senior_leader: str,
+    practitioner: str | None = None,
+    planned_on: date | None = None,
+) -> Saved:
+    """Give a child's case audit to a senior leader (again, to change who or when)."""
+    week = find_week(db, week_code)
+    with db.write() as session:
+        child_id = _child(session, case_reference)
+        existing = session.scalar(
+            select(Allocation.id).where(
+                Allocation.week_id == week.id,
+                Allocation.kind == "case-audit",
+                Allocation.child_id == child_id,
+                Allocation.deleted.is_(False),
+            )
+        )
+        fields = {
+            "week_id": week.id,
+            "kind": "case-audit",
+            "observation_type": "",
+            "auditor_id": _auditor(session, senior_leader),
+            "child_id": child_id,
+            "practitioner_id": _practitioner(session, practitioner),
+            "planned_on": planned_on,
+        }
+        return put(session, db, Allocation, existing, fields)
+
+
+def schedule_observation(
+    db: Database,
+    week_code: str,
+    observation_type: str,
+    observer: str,
+    practitioner: str | None = None,
+    planned_on: date | None = None,
+    case_reference: str | None = None,
+) -> Saved:
+    """Schedule an observation of practice of one of the week's kinds."""
+    week = find_week(db, week_code)
+    templates = catalogue(db)
+    kinds = {templates.get(t).observation_type for t in week.observation_templates}
+    if observation_type not in kinds:
+        known = ", ".join(sorted(k for k in kinds if k))
+        raise InvalidRecord(f"This week observes {known}; '{observation_type}' is not one of them.")
+    with db.write() as session:
+        fields = {
+            "week_id": week.id,
+            "kind": "observation",
+            "observation_type": observation_type,
+            "auditor_id": _auditor(session, observer),
+            "child_id": _child(session, case_reference) if case_reference else None,
+            "practitioner_id": _practitioner(session, practitioner),
+            "planned_on": planned_on,
+        }
+        return put(session, db, Allocation, None, fields)
+
+
+def list_allocations(
+    db: Database, week_code: str, senior_leader: str | None = None
+) -> list[AllocationRow]:
+    """A week's allocations (or one leader's), what is still to do first."""
+    week = find_week(db, week_code)
+    templates = catalogue(db)
+    worker = aliased(Practitioner)
+    with db.read() as session:
+        query = (
+            select(
+                Allocation.id,
+                Allocation.kind,
+                Allocation.observation_type,
+                Allocation.auditor_id,
+                Allocation.child_id,
+                Allocation.practitioner_id,
+                Allocation.planned_on,
+                Auditor.name.label("leader"),
+                Child.case_reference,
+                worker.name.label("practitioner"),
+            )
+            .join(Auditor, Allocation.auditor_id == Auditor.id)
+            .outerjoin(Child, Allocation.child_id == Child.id)
+            .outerjoin(worker, Allocation.practitioner_id == worker.id)
+            .where(Allocation.week_id == week.id, Allocation.deleted.is_(False))
+        )
+        if senior_leader is not None:
+            query = query.where(Auditor.id == _auditor(session, senior_leader))
+        allocations = session.execute(query).all()
+        completed = session.execute(
+            select(
+                Assessment.kind,
+                Assessment.template_id,
+                Assessment.template_version,
+                Assessment.child_id,
+                Assessment.practitioner_id,
+                Assessment.auditor_id,
+            ).where(
+                Assessment.week_id == week.id,
+                Assessment.status == "completed",
+                Assessment.deleted.is_(False),
+            )
+        ).all()
+    audited = {child for kind, _, _, child, _, _ in completed if kind == "case-audit"}
+    observed = [
+        (templates.get(t, v).observation_type, worker_id, auditor_id)
+        for kind, t, v, _, worker_id, auditor_id in completed
+        if kind == "observation"
+    ]
+    rows = []
+    for a in allocations:
+        if a.kind == "case-audit":
+            done = a.child_id in audited
+        else:
+            done = (a.observation_type, a.practitioner_id, a.auditor_id) in observed or (
+                a.practitioner_id is None
+                and any(o[0] == a.observation_type and o[2] == a.auditor_id for o in observed)
+            )
+        rows.append(
+            AllocationRow(
+                a.id,
+                a.kind,
+                a.observation_type,
+                a.leader,
+                a.case_reference,
+                a.practitioner,
+                a.planned_on,
+                done,
+            )
+        )
+    return sorted(
+        rows, key=lambda r: (r.done, r.planned_on or date.max, r.kind, r.case_reference or "")
+    )

@@ -1,0 +1,159 @@
+"""Allocation and the QA officer's whole cycle: set-up out, audits in, one moderated, reported."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pwdesk.domain.answers import answer
+from pwdesk.services.allocation import allocate_audit, list_allocations, schedule_observation
+from pwdesk.services.assessments import AssessmentDraft, Status, list_records, save_assessment
+from pwdesk.services.common import InvalidRecord, NotFound
+from pwdesk.services.exchange import export_package, merge_packages
+from pwdesk.services.moderation import ModeratedGrade, moderate
+from pwdesk.services.people import (
+    AuditorDetails,
+    ChildDetails,
+    PractitionerDetails,
+    add_auditor,
+    add_child,
+    add_practitioner,
+    child_by_reference,
+)
+from pwdesk.services.report import report_pdf
+from pwdesk.services.stats import stats_json, week_stats
+from pwdesk.services.templates import catalogue
+from pwdesk.services.weeks import WeekDetails, create_week, find_week
+from pwdesk.store.database import Database, create_database
+from tests.conftest import PASSPHRASE
+
+SECRET = "set-up package passphrase"
+
+
+@pytest.fixture
+def qa(db: Database) -> Database:
+    """The QA officer's store: a week, three children, two senior leaders, a practitioner."""
+    create_week(db, WeekDetails("2019-03", "March 2019", date(2019, 3, 11), date(2019, 3, 15)))
+    for reference in ("CR700001", "CR700002", "CR700003"):
+        add_child(db, ChildDetails(reference, date(2012, 1, 1), date(2016, 1, 1)))
+    add_auditor(db, AuditorDetails("Rowena Attwell", "Director"))
+    add_auditor(db, AuditorDetails("Gareth Lumley", "Service Manager"))
+    add_practitioner(db, PractitionerDetails("Siân Pritchard", "Care Planning"))
+    return db
+
+
+def test_allocations_make_each_leaders_list(qa: Database) -> None:
+    allocate_audit(qa, "2019-03", "CR700001", "Rowena Attwell", "Siân Pritchard")
+    allocate_audit(qa, "2019-03", "CR700002", "Gareth Lumley", planned_on=date(2019, 3, 12))
+    schedule_observation(
+        qa, "2019-03", "home-visit", "Gareth Lumley", "Siân Pritchard", date(2019, 3, 13)
+    )
+    mine = list_allocations(qa, "2019-03", "Gareth Lumley")
+    assert [(r.what, r.case_reference) for r in mine] == [
+        ("Case audit", "CR700002"),
+        ("Home visit", None),
+    ]
+    assert not any(r.done for r in mine)
+    # Giving the same child to someone else moves the allocation; it is not doubled.
+    allocate_audit(qa, "2019-03", "CR700001", "Gareth Lumley")
+    assert len(list_allocations(qa, "2019-03")) == 3
+    assert len(list_allocations(qa, "2019-03", "Gareth Lumley")) == 3
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda db: allocate_audit(db, "2019-03", "CR799999", "Rowena Attwell"), "CR799999"),
+        (lambda db: allocate_audit(db, "2019-03", "CR700001", "Nobody"), "senior leader called"),
+        (lambda db: schedule_observation(db, "2019-03", "picnic", "Rowena Attwell"), "picnic"),
+    ],
+)
+def test_bad_allocations_say_what_is_wrong(qa: Database, call, message: str) -> None:
+    with pytest.raises((NotFound, InvalidRecord), match=message):
+        call(qa)
+
+
+def complete_audit(db: Database, reference: str, leader: str, grade: str) -> str:
+    template = catalogue(db).get("permanency-case-audit")
+    answers = {item.id: answer(grade, "Fictional evidence.") for item in template.aspects()}
+    answers |= {
+        "overall": answer(grade),
+        "strengths": answer("Fictional strengths."),
+        "areas-for-development": answer("Fictional areas to develop."),
+    }
+    from sqlalchemy import select
+
+    from pwdesk.store.models import Auditor
+
+    with db.read() as session:
+        leader_id = session.scalar(select(Auditor.id).where(Auditor.name == leader))
+    draft = AssessmentDraft(
+        week_id=find_week(db, "2019-03").id,
+        template_id=template.id,
+        child_id=child_by_reference(db, reference),
+        auditor_id=leader_id,
+        held_on=date(2019, 3, 12),
+        answers=answers,
+    )
+    return save_assessment(db, None, draft, status=Status.COMPLETED).id
+
+
+def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path: Path) -> None:
+    allocate_audit(qa, "2019-03", "CR700001", "Rowena Attwell")
+    allocate_audit(qa, "2019-03", "CR700002", "Gareth Lumley")
+    setup = tmp_path / "setup.pwx"
+    export_package(qa, setup, week_code="2019-03", passphrase=SECRET)
+
+    packages = []
+    for number, (leader, reference, grade) in enumerate(
+        [
+            ("Rowena Attwell", "CR700001", "good"),
+            ("Gareth Lumley", "CR700002", "requires-improvement"),
+        ]
+    ):
+        laptop = create_database(
+            tmp_path / f"laptop-{number}.db",
+            PASSPHRASE,
+            device_name=f"laptop-{number}",
+            user=leader,
+        )
+        try:
+            merge_packages(laptop, [setup], passphrase=SECRET)
+            [todo] = list_allocations(laptop, "2019-03", leader)
+            assert (todo.case_reference, todo.done) == (reference, False)
+            complete_audit(laptop, reference, leader, grade)
+            assert list_allocations(laptop, "2019-03", leader)[0].done
+            packages.append(tmp_path / f"laptop-{number}.pwx")
+            export_package(laptop, packages[-1], week_code="2019-03", passphrase=SECRET)
+        finally:
+            laptop.close()
+
+    result = merge_packages(qa, packages, passphrase=SECRET)
+    assert result.conflicts == 0
+    assert all(row.done for row in list_allocations(qa, "2019-03"))
+    audits = {r.case_reference: r.id for r in list_records(qa, "2019-03")}
+    moderate(
+        qa,
+        audits["CR700002"],
+        {
+            "supervision": ModeratedGrade("inadequate", "No supervision since January."),
+            "recording": ModeratedGrade("requires-improvement"),
+        },
+    )
+    figures = stats_json(*week_stats(qa, "2019-03"))
+    supervision = next(a for a in figures["aspects"] if a["id"] == "supervision")["counts"]
+    assert supervision["Inadequate"] == 1
+    assert supervision["Requires improvement to be good"] == 0
+    items = {i["id"]: i for i in figures["moderation"]["items"]}
+    assert (items["supervision"]["agreed"], items["recording"]["agreed"]) == (0, 1)
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(qa, "2019-03"))).pages
+    )
+    text = re.sub(r"\s+", " ", text)
+    assert "1 audit was moderated" in text
+    assert "Quality and regularity of supervision 1 0 0.0%" in text
