@@ -73,6 +73,7 @@ class ListPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, as in the rest of a form
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         header = self.table.horizontalHeader()
@@ -110,7 +111,7 @@ class ListPage(QWidget):
     def _enter_table(self) -> None:
         self.table.setFocus()
         if not self.table.currentIndex().isValid() and self.proxy.rowCount():
-            self.table.setCurrentIndex(self.proxy.index(0, 0))
+            self.table.selectRow(0)  # current and selected, so what acts on the selection sees it
 
     def _open(self, index: QModelIndex) -> None:
         row_id = self.proxy.data(index, ROW_ID_ROLE)

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -43,8 +48,15 @@ from pwdesk.gui.report_page import ReportPage
 from pwdesk.gui.settings_dialog import SettingsDialog
 from pwdesk.gui.tasks import Task
 from pwdesk.reports.analysis import WeekStats
-from pwdesk.services.actions import ActionRow, list_actions, record_actions
+from pwdesk.services.actions import (
+    ActionRow,
+    ActionStatus,
+    list_all_actions,
+    record_actions,
+    set_action_status,
+)
 from pwdesk.services.assessments import RecordRow, draft_of, list_records
+from pwdesk.services.common import NotFound
 from pwdesk.services.drafts import discard_draft, kept_drafts
 from pwdesk.services.people import (
     ChildRow,
@@ -71,16 +83,17 @@ class WeekView:
     records: list[RecordRow]
     children: list[ChildRow]
     practitioners: list[PersonRow]
-    actions: list[ActionRow]
+    actions: list[ActionRow]  # every week's, overdue first
     conflicts: ConflictsView
 
 
-def load_week_view(db: Database, week: WeekSummary | None) -> WeekView:
-    """Read a week's lists and figures through the services."""
+def load_week_view(db: Database, week: WeekSummary | None, today: date) -> WeekView:
+    """Read a week's lists and figures, and every week's actions, through the services."""
     practitioners = list_practitioners(db)
     conflicts = load_conflicts(db)
+    actions = list_all_actions(db, today)
     if week is None:
-        return WeekView(None, None, [], [], practitioners, [], conflicts)
+        return WeekView(None, None, [], [], practitioners, actions, conflicts)
     summary, stats = week_stats(db, week.code)
     return WeekView(
         summary,
@@ -88,7 +101,7 @@ def load_week_view(db: Database, week: WeekSummary | None) -> WeekView:
         list_records(db, week.code),
         list_children(db, week.code),
         practitioners,
-        list_actions(db, week.code),
+        actions,
         conflicts,
     )
 
@@ -107,9 +120,18 @@ class MainWindow(QMainWindow):
 
     refreshed = Signal()  # the lists and dashboard show the latest data
 
-    def __init__(self, db: Database, settings: QSettings, location: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: QSettings,
+        location: str = "",
+        *,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__()
         self.db = db
+        self.today = today  # the day actions are overdue against; fixed in tests
+        self._keep_action: str | None = None
         self._generation = 0
         self._tasks: list[Task] = []
         self.settings = settings
@@ -157,10 +179,9 @@ class MainWindow(QMainWindow):
         )
         self.children_page = ListPage(children_model(), "Children", "No children in this week.")
         self.practitioners = ListPage(people_model(), "Practitioners", "No practitioners yet.")
-        self.actions_page = ListPage(actions_model(), "Agreed actions", "No agreed actions yet.")
+        self.actions_tab = self._build_actions_tab()
         self.audits.opened.connect(self.open_record)
         self.observations.opened.connect(self.open_record)
-        self.actions_page.opened.connect(self._open_action)
         self.report_page = ReportPage(db)
         self.conflicts_page = ConflictsPage(db)
         self.conflicts_page.resolved.connect(self._exchanged)
@@ -174,7 +195,7 @@ class MainWindow(QMainWindow):
             (self.observations, "Obser&vations"),
             (self.children_page, "&Children"),
             (self.practitioners, "&Practitioners"),
-            (self.actions_page, "Ac&tions"),
+            (self.actions_tab, "Ac&tions"),
             (_scrolled(self.report_page), "R&eport"),
             (self.conflicts_page, "Conf&licts"),
         ):
@@ -187,6 +208,46 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.location)
         self._restore_geometry()
         self.load_weeks()
+
+    def _build_actions_tab(self) -> QWidget:
+        """Every week's agreed actions, overdue first, with buttons to mark the selected one."""
+        self.actions_page = ListPage(actions_model(), "Agreed actions", "No agreed actions yet.")
+        table = self.actions_page.table
+        # Keep the order the service gives (overdue first) until a column header is clicked.
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setTabKeyNavigation(False)  # Tab moves on to the buttons, not across cells
+        self.actions_page.opened.connect(self._open_action)
+
+        self.mark_done = QPushButton("Mark do&ne")
+        self.mark_in_progress = QPushButton("Mark &in progress")
+        self.mark_dropped = QPushButton("Mark d&ropped")
+        self._mark_buttons = {
+            ActionStatus.DONE: self.mark_done,
+            ActionStatus.IN_PROGRESS: self.mark_in_progress,
+            ActionStatus.DROPPED: self.mark_dropped,
+        }
+        buttons = QHBoxLayout()
+        for status, button in self._mark_buttons.items():
+            words = status.value.replace("-", " ")
+            button.setToolTip(f"Mark the selected action {words}")
+            button.setAccessibleDescription(f"Marks the selected action {words}")
+            button.clicked.connect(lambda _=False, status=status: self.mark_action(status))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        table.selectionModel().currentChanged.connect(self._update_mark_buttons)
+        self.actions_page.proxy.modelReset.connect(self._update_mark_buttons)
+        self.actions_page.proxy.layoutChanged.connect(self._update_mark_buttons)
+        self.actions_page.proxy.rowsRemoved.connect(self._update_mark_buttons)
+        self._update_mark_buttons()
+
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.actions_page, 1)
+        layout.addLayout(buttons)
+        tab.setFocusProxy(self.actions_page)
+        return tab
 
     def _action(self, text: str, shortcut: str, slot: object) -> QAction:
         action = QAction(text, self)
@@ -233,9 +294,9 @@ class MainWindow(QMainWindow):
         self.new_audit_action.setEnabled(week is not None)
         self.new_observation_action.setEnabled(week is not None)
         self._generation += 1
-        generation, db = self._generation, self.db
+        generation, db, today = self._generation, self.db, self.today()
         self.statusBar().showMessage("Loading…")
-        task = Task(lambda: load_week_view(db, week))
+        task = Task(lambda: load_week_view(db, week, today))
         task.succeeded.connect(lambda view: self._show_view(generation, view))
         task.failed.connect(lambda error: self._load_failed(generation, error))
         self._tasks.append(task)
@@ -251,6 +312,7 @@ class MainWindow(QMainWindow):
         self.observations.model.set_rows([r for r in records if r.kind == TemplateKind.OBSERVATION])
         self.children_page.model.set_rows(view.children)
         self.actions_page.model.set_rows(view.actions)
+        self._reselect_action()
         self.conflicts_page.show_view(view.conflicts)
         if view.week is None or view.stats is None:
             self.dashboard.clear("There is no Practice Week yet. A QA officer sets one up.")
@@ -346,9 +408,62 @@ class MainWindow(QMainWindow):
         return self._show_editor(RecordEditor(self.db, state, self.people()))
 
     def _open_action(self, action_id: str) -> None:
-        for row in list_actions(self.db, self.week.code if self.week else ""):
-            if row.id == action_id and row.assessment_id:
-                self.open_record(row.assessment_id)
+        model = self.actions_page.model
+        ids = model.row_ids()
+        if action_id not in ids:
+            return
+        row: ActionRow = model.row_at(ids.index(action_id))
+        if row.assessment_id:
+            self.open_record(row.assessment_id)
+        else:
+            self.statusBar().showMessage(
+                "This action was agreed for the whole week, not in an audit or observation."
+            )
+
+    # --- agreed actions -----------------------------------------------------------------------
+
+    def selected_action(self) -> ActionRow | None:
+        """The action at the Actions list's current row, if any: the one Enter would open."""
+        page = self.actions_page
+        current = page.table.currentIndex()
+        if not current.isValid():
+            return None
+        row: ActionRow = page.model.row_at(page.proxy.mapToSource(current).row())
+        return row
+
+    def mark_action(self, status: ActionStatus) -> None:
+        """Set the selected action's status, then reload the lists with it still selected."""
+        row = self.selected_action()
+        if row is None:
+            return
+        try:
+            saved = set_action_status(self.db, row.id, status)
+        except NotFound:
+            self.statusBar().showMessage("That action has been deleted meanwhile.")
+            self.refresh()
+            return
+        if saved.changed:
+            # Back to the list with the action still selected: the buttons are briefly disabled
+            # while the lists reload, which would otherwise send the focus somewhere unexpected.
+            self.actions_page.table.setFocus()
+            self._keep_action = row.id
+            self.refresh()
+
+    def _update_mark_buttons(self) -> None:
+        row = self.selected_action()
+        for status, button in self._mark_buttons.items():
+            button.setEnabled(row is not None and row.status != status)
+
+    def _reselect_action(self) -> None:
+        action_id, self._keep_action = self._keep_action, None
+        page = self.actions_page
+        ids = page.model.row_ids()
+        if action_id is None or action_id not in ids:
+            return
+        index = page.proxy.mapFromSource(page.model.index(ids.index(action_id), 0))
+        if index.isValid():
+            page.table.setCurrentIndex(index)
+            page.table.selectRow(index.row())
 
     def _show_editor(self, editor: RecordEditor) -> RecordEditor:
         key = editor.record_id or editor.draft_key

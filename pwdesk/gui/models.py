@@ -14,12 +14,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from pwdesk.reports.palette import grade_colours
+from pwdesk.services.actions import ActionRow, ActionStatus
 from pwdesk.services.assessments import RecordRow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
+
+# Fill and text for a cell that needs attention (an overdue action): amber with black text, bold,
+# and always alongside words that say why, never colour alone.
+WARNING_COLOURS = ("#FDD98B", "#000000")
 
 
 def _text(value: object) -> str:
@@ -47,6 +52,7 @@ class Column:
     value: Callable[[Any], object]
     grade: Callable[[Any], str | None] | None = None
     emphasis: Callable[[Any], bool] | None = None  # shown in italics when true (e.g. drafts)
+    warning: Callable[[Any], bool] | None = None  # bold on amber when true (e.g. overdue)
 
 
 class RowTableModel(QAbstractTableModel):
@@ -101,6 +107,8 @@ class RowTableModel(QAbstractTableModel):
             return _sort_key(column.value(row))
         if role == ROW_ID_ROLE:
             return self._row_id(row)
+        if column.warning and column.warning(row):
+            return _warning_data(role)
         if role == Qt.ItemDataRole.FontRole and column.emphasis and column.emphasis(row):
             font = QFont()
             font.setItalic(True)
@@ -111,6 +119,18 @@ class RowTableModel(QAbstractTableModel):
         if grade and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(grade_colours(grade)[1]))
         return None
+
+
+def _warning_data(role: int) -> Any:
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QBrush(QColor(WARNING_COLOURS[0]))
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(QColor(WARNING_COLOURS[1]))
+    if role == Qt.ItemDataRole.FontRole:
+        font = QFont()
+        font.setBold(True)
+        return font
+    return None
 
 
 def _is_draft(row: RecordRow) -> bool:
@@ -160,14 +180,26 @@ def people_model() -> RowTableModel:
     )
 
 
+def _action_status(row: ActionRow) -> str:
+    status = row.status.replace("-", " ")
+    if not row.overdue:
+        return status.capitalize()
+    return "Overdue" if row.status == ActionStatus.OPEN else f"Overdue ({status})"
+
+
 def actions_model() -> RowTableModel:
-    """Agreed actions: what, who, by when, how it stands."""
+    """Agreed actions of every week: by when, which week and child, what, who, how it stands.
+
+    An overdue action says "Overdue" in its status, on a warning colour.
+    """
     return RowTableModel(
         [
             Column("Due", lambda r: r.due_on),
+            Column("Week", lambda r: r.week_code),
+            Column("Child", lambda r: r.case_reference),
             Column("Action", lambda r: r.description),
             Column("Owner", lambda r: r.owner),
-            Column("Status", lambda r: r.status.replace("-", " ").capitalize()),
+            Column("Status", _action_status, warning=lambda r: r.overdue),
         ],
         lambda r: r.id,
     )

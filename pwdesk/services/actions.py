@@ -11,7 +11,7 @@ from sqlalchemy import select
 from pwdesk.services.common import InvalidRecord, Saved, delete, get_live, put
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
-from pwdesk.store.models import Action, Assessment, PracticeWeek
+from pwdesk.store.models import Action, Assessment, Child, PracticeWeek
 
 
 class ActionStatus(StrEnum):
@@ -21,6 +21,10 @@ class ActionStatus(StrEnum):
     IN_PROGRESS = "in-progress"
     DONE = "done"
     DROPPED = "dropped"
+
+
+SETTLED = frozenset({ActionStatus.DONE, ActionStatus.DROPPED})
+"""Statuses with nothing more to do, so the action can no longer be late."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,12 @@ class ActionDetails:
 
 @dataclass(frozen=True)
 class ActionRow:
-    """One line of an actions list."""
+    """One line of an actions list.
+
+    ``week_code`` and ``case_reference`` (the child of the audit or observation that agreed the
+    action) are filled in by list_all_actions; ``overdue`` is worked out there too, as of the day
+    it is given. The lists of one week or one record leave them at their defaults.
+    """
 
     id: str
     assessment_id: str | None
@@ -45,6 +54,9 @@ class ActionRow:
     owner: str
     due_on: date | None
     status: str
+    week_code: str = ""
+    case_reference: str | None = None
+    overdue: bool = False
 
 
 def save_action(db: Database, action_id: str | None, details: ActionDetails) -> Saved:
@@ -79,6 +91,61 @@ def list_actions(db: Database, week_code: str) -> list[ActionRow]:
             for a in actions
         ]
     return sorted(rows, key=lambda row: (row.due_on or date.max, row.description, row.id))
+
+
+def is_overdue(status: str, due_on: date | None, today: date) -> bool:
+    """Whether an action still open or in progress was due before ``today``."""
+    return due_on is not None and due_on < today and status not in SETTLED
+
+
+def _across_weeks_order(row: ActionRow) -> tuple[int, int, str, str, str]:
+    # Overdue first (oldest due first), then the other open ones by due date, then the settled
+    # ones most recently due first; undated ones last in each group.
+    if row.due_on is None:
+        due = date.max.toordinal()
+    elif row.status in SETTLED:
+        due = -row.due_on.toordinal()
+    else:
+        due = row.due_on.toordinal()
+    group = 0 if row.overdue else 2 if row.status in SETTLED else 1
+    return group, due, row.week_code, row.description.casefold(), row.id
+
+
+def list_all_actions(db: Database, today: date) -> list[ActionRow]:
+    """Every live action of every week, overdue ones first (as of ``today``).
+
+    Then the other open or in-progress actions by due date, then the done and dropped ones, most
+    recently due first. A child appears by case reference only.
+    """
+    with db.read() as session:
+        found = session.execute(
+            select(Action, PracticeWeek.code, Child.case_reference)
+            .join(PracticeWeek, Action.week_id == PracticeWeek.id)
+            .outerjoin(Assessment, Action.assessment_id == Assessment.id)
+            .outerjoin(Child, Assessment.child_id == Child.id)
+            .where(Action.deleted.is_(False), PracticeWeek.deleted.is_(False))
+        ).all()
+        rows = [
+            ActionRow(
+                id=a.id,
+                assessment_id=a.assessment_id,
+                description=a.description,
+                owner=a.owner,
+                due_on=a.due_on,
+                status=a.status,
+                week_code=week_code,
+                case_reference=case_reference,
+                overdue=is_overdue(a.status, a.due_on, today),
+            )
+            for a, week_code, case_reference in found
+        ]
+    return sorted(rows, key=_across_weeks_order)
+
+
+def set_action_status(db: Database, action_id: str, status: ActionStatus) -> Saved:
+    """Mark one action open, in progress, done or dropped; a new version only if it changed."""
+    with db.write() as session:
+        return put(session, db, Action, action_id, {"status": ActionStatus(status).value})
 
 
 @dataclass(frozen=True)
