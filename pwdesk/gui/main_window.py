@@ -35,6 +35,7 @@ from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.models import actions_model, children_model, people_model, record_model
 from pwdesk.gui.new_record import NewRecordDialog
+from pwdesk.gui.qa_dialogs import AllocationDialog, ModerationDialog, WeekSetupDialog
 from pwdesk.gui.record_editor import (
     Choice,
     EditorState,
@@ -47,6 +48,7 @@ from pwdesk.gui.recovery import RecoveryDialog
 from pwdesk.gui.report_page import ReportPage
 from pwdesk.gui.settings_dialog import SettingsDialog
 from pwdesk.gui.tasks import Task
+from pwdesk.gui.todo_page import TodoPage
 from pwdesk.reports.analysis import WeekStats
 from pwdesk.services.actions import (
     ActionRow,
@@ -133,6 +135,7 @@ class MainWindow(QMainWindow):
         self.today = today  # the day actions are overdue against; fixed in tests
         self._keep_action: str | None = None
         self._generation = 0
+        self._role = "qa"  # read from the settings by apply_role
         self._tasks: list[Task] = []
         self.settings = settings
         self.weeks: list[WeekSummary] = []
@@ -163,6 +166,22 @@ class MainWindow(QMainWindow):
         self.history_action = self._action(
             "Merge &history…", "Ctrl+Shift+H", self.show_merge_history
         )
+        self.week_setup_action = self._action("Set up a &week…", "Ctrl+Shift+W", self.set_up_week)
+        self.allocate_action = self._action("Allocate…", "Ctrl+Shift+A", self.allocate)
+        self.moderate_action = self._action("Moderate…", "Ctrl+Shift+D", self.moderate_selected)
+        self.moderate_action.setToolTip(
+            "Moderate the completed case audit selected in Case audits (Ctrl+Shift+D)"
+        )
+        self._qa_actions = (
+            self.week_setup_action,
+            self.allocate_action,
+            self.moderate_action,
+            self.merge_action,
+        )
+        toolbar.addAction(self.week_setup_action)
+        toolbar.addAction(self.allocate_action)
+        toolbar.addAction(self.moderate_action)
+        toolbar.addSeparator()
         toolbar.addAction(self.export_action)
         toolbar.addAction(self.merge_action)
         toolbar.addAction(self.history_action)
@@ -186,11 +205,16 @@ class MainWindow(QMainWindow):
         self.conflicts_page = ConflictsPage(db)
         self.conflicts_page.resolved.connect(self._exchanged)
         self.conflicts_page.counted.connect(self._count_conflicts)
+        self.todo_page = TodoPage(db)
+        self.week_setup_dialog: WeekSetupDialog | None = None
+        self.allocation_dialog: AllocationDialog | None = None
+        self.moderation_dialog: ModerationDialog | None = None
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for page, title in (
             (self.dashboard, "&Dashboard"),
+            (self.todo_page, "M&y list"),
             (self.audits, "Case a&udits"),
             (self.observations, "Obser&vations"),
             (self.children_page, "&Children"),
@@ -207,6 +231,7 @@ class MainWindow(QMainWindow):
         self.location = QLabel(location)
         self.statusBar().addPermanentWidget(self.location)
         self._restore_geometry()
+        self.apply_role()
         self.load_weeks()
 
     def _build_actions_tab(self) -> QWidget:
@@ -293,6 +318,8 @@ class MainWindow(QMainWindow):
         week = self.week
         self.new_audit_action.setEnabled(week is not None)
         self.new_observation_action.setEnabled(week is not None)
+        self._enable_qa_actions()
+        self.todo_page.show_week(week.code if week else None)
         self._generation += 1
         generation, db, today = self._generation, self.db, self.today()
         self.statusBar().showMessage("Loading…")
@@ -419,6 +446,81 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "This action was agreed for the whole week, not in an audit or observation."
             )
+
+    # --- the QA officer's work ----------------------------------------------------------------
+
+    @property
+    def is_qa_store(self) -> bool:
+        """Whether this database is the QA officer's store (not a senior leader's laptop)."""
+        return self._role == "qa"
+
+    def apply_role(self) -> None:
+        """Offer set-up, allocation, moderation and merging only on the QA officer's store."""
+        self._role = load_settings(self.db).role
+        for action in self._qa_actions:
+            action.setVisible(self.is_qa_store)
+        self._enable_qa_actions()
+
+    def _enable_qa_actions(self) -> None:
+        qa, has_week = self.is_qa_store, self.week is not None
+        self.week_setup_action.setEnabled(qa)
+        self.merge_action.setEnabled(qa)
+        self.allocate_action.setEnabled(qa and has_week)
+        self.moderate_action.setEnabled(qa and has_week)
+
+    def new_week_setup_dialog(self) -> WeekSetupDialog:
+        """The dialog that sets up a week, its cohorts and its case list."""
+        dialog = WeekSetupDialog(self.db, self)
+        dialog.finished.connect(lambda _: self.load_weeks())
+        self.week_setup_dialog = _replace(self.week_setup_dialog, dialog)
+        return dialog
+
+    def set_up_week(self) -> None:
+        """Set up a new Practice Week (the QA officer's store only)."""
+        if self.is_qa_store:
+            self.new_week_setup_dialog().open()
+
+    def new_allocation_dialog(self) -> AllocationDialog | None:
+        """The dialog that allocates the week in focus (None without a week)."""
+        if self.week is None:
+            return None
+        dialog = AllocationDialog(self.db, self.week.code, self)
+        dialog.finished.connect(lambda _: self.refresh())
+        self.allocation_dialog = _replace(self.allocation_dialog, dialog)
+        return dialog
+
+    def allocate(self) -> None:
+        """Allocate audits and observations of the week in focus."""
+        dialog = self.new_allocation_dialog() if self.is_qa_store else None
+        if dialog is not None:
+            dialog.open()
+
+    def selected_audit(self) -> RecordRow | None:
+        """The case audit at the Case audits list's current row, if any."""
+        page = self.audits
+        current = page.table.currentIndex()
+        if not current.isValid():
+            return None
+        row: RecordRow = page.model.row_at(page.proxy.mapToSource(current).row())
+        return row
+
+    def new_moderation_dialog(self) -> ModerationDialog | None:
+        """The dialog moderating the selected audit, if it is a completed one."""
+        row = self.selected_audit()
+        if row is None or row.status != "completed":
+            self.tabs.setCurrentWidget(self.audits)
+            self.statusBar().showMessage("Select a completed case audit to moderate.")
+            return None
+        dialog = ModerationDialog(self.db, row.id, self)
+        dialog.finished.connect(lambda _: self.refresh())
+        self.moderation_dialog = _replace(self.moderation_dialog, dialog)
+        return dialog
+
+    def moderate_selected(self) -> None:
+        """Moderate the completed case audit selected in Case audits."""
+        dialog = self.new_moderation_dialog() if self.is_qa_store else None
+        if dialog is not None:
+            dialog.open()
 
     # --- agreed actions -----------------------------------------------------------------------
 
@@ -573,6 +675,8 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(load_settings(self.db), self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             save_settings(self.db, dialog.settings())
+            self.apply_role()
+            self.refresh()
 
     def about(self) -> None:
         """Version and what pwdesk is."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.services.settings import AppSettings
+
+ROLE_NAMES = {"qa": "QA officer's store", "laptop": "Senior leader's laptop"}
 
 
 class SettingsDialog(QDialog):
@@ -32,6 +35,11 @@ class SettingsDialog(QDialog):
         self.marking = self._field(settings.protective_marking, "Protective marking")
         self.logo = self._field(settings.logo_path, "Logo image file")
         self.logo.setPlaceholderText("Optional: a PNG or JPEG printed at the top of documents")
+        self.role = QComboBox()
+        self.role.setAccessibleName("Role of this database")
+        for role, words in ROLE_NAMES.items():
+            self.role.addItem(words, role)
+        self.role.setCurrentIndex(max(self.role.findData(settings.role), 0))
         browse = QPushButton("&Browse…")
         browse.clicked.connect(self._choose_logo)
         logo_row = QHBoxLayout()
@@ -44,6 +52,7 @@ class SettingsDialog(QDialog):
         form.addRow("&Device name:", self.device_name)
         form.addRow("Protective &marking:", self.marking)
         form.addRow("&Logo:", logo_row)
+        form.addRow("This database &is:", self.role)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -68,6 +77,7 @@ class SettingsDialog(QDialog):
             device_name=self.device_name.text().strip(),
             protective_marking=self.marking.text().strip() or self._original.protective_marking,
             logo_path=self.logo.text().strip(),
+            role=str(self.role.currentData()),
         )
 
     def _choose_logo(self) -> None:

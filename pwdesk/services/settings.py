@@ -19,6 +19,7 @@ class AppSettings:
     device_name: str = ""
     protective_marking: str = DEFAULT_MARKING
     logo_path: str = ""  # an image file printed at the top of documents, if set
+    role: str = "qa"  # "qa" on the QA officer's store, "laptop" on a senior leader's laptop
 
 
 _KEYS = {
@@ -28,11 +29,14 @@ _KEYS = {
     "device_name": "device_name",
     "protective_marking": "protective_marking",
     "logo_path": "logo_path",
+    "role": "role",
 }
+ROLES = ("qa", "laptop")
 
 
 def load_settings(db: Database) -> AppSettings:
     """The settings as stored, with the identity's user and device as defaults."""
+    role = db.setting("role", "qa")
     return AppSettings(
         authority_name=db.setting("authority_name"),
         user_name=db.setting("user_name", db.identity.user),
@@ -40,6 +44,7 @@ def load_settings(db: Database) -> AppSettings:
         device_name=db.setting("device_name", db.identity.device_name),
         protective_marking=db.setting("protective_marking", DEFAULT_MARKING) or DEFAULT_MARKING,
         logo_path=db.setting("logo_path"),
+        role=role if role in ROLES else "qa",
     )
 
 
