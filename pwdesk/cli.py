@@ -75,10 +75,19 @@ def open_from_args(args: argparse.Namespace) -> Database:
 
 
 @contextmanager
-def opened(args: argparse.Namespace) -> Iterator[Database]:
-    """The database the options name, open for the length of a ``with`` block."""
+def opened(args: argparse.Namespace, *, qa_only: str = "") -> Iterator[Database]:
+    """The database the options name, open for the length of a ``with`` block.
+
+    ``qa_only`` names work that belongs to the QA officer's store; on a senior leader's laptop
+    it is refused.
+    """
     db = open_from_args(args)
     try:
+        if qa_only and db.setting("role", "qa") == "laptop":
+            raise UsageError(
+                f"This database is a senior leader's laptop; {qa_only} belongs to the QA "
+                "officer's store."
+            )
         yield db
     finally:
         db.close()
@@ -139,6 +148,8 @@ def _table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     db = create_from_args(args)
     try:
+        if args.role != "qa":
+            db.set_setting("role", args.role)
         identity = db.identity
         where = args.database_url or str(_database_path(args))
     finally:
@@ -583,7 +594,7 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
     from pwdesk.services.cases import import_cases
 
     mapping = Path(args.mapping).expanduser() if args.mapping else None
-    with opened(args) as db:
+    with opened(args, qa_only="importing a case list") as db:
         result = import_cases(db, Path(args.file).expanduser(), args.week, mapping)
     if args.json:
         emit_json(result)
@@ -607,7 +618,7 @@ def cmd_moderate(args: argparse.Namespace) -> int:
     from pwdesk.services.moderation import ModeratedGrade, moderate, moderation_of
 
     reasons = dict(_pairs(args.reason or [], "--reason", "ITEM=TEXT"))
-    with opened(args) as db:
+    with opened(args, qa_only="moderation") as db:
         record_id = resolve_record_id(db, args.record)
         view = moderation_of(db, record_id)
         grades: dict[str, ModeratedGrade] = {}
@@ -654,10 +665,56 @@ def _day(text: str | None) -> date | None:
     return day
 
 
+def cmd_new_week(args: argparse.Namespace) -> int:
+    from pwdesk.services.weeks import WeekDetails, create_week
+
+    starts, ends = _day(args.starts), _day(args.ends)
+    if starts is None or ends is None:
+        raise UsageError("A week needs --starts and --ends dates.")
+    details = WeekDetails(args.code, args.title, starts, ends, theme=args.theme or "")
+    if args.case_audit_template:
+        details = dataclasses.replace(details, case_audit_template=args.case_audit_template)
+    if args.observation_template:
+        details = dataclasses.replace(
+            details, observation_templates=tuple(args.observation_template)
+        )
+    with opened(args, qa_only="setting up a week") as db:
+        saved = create_week(db, details)
+    if args.json:
+        emit_json({"week": args.code, "id": saved.id})
+    else:
+        print(f"Created the Practice Week {args.code}.")
+    return 0
+
+
+def cmd_add_cohort(args: argparse.Namespace) -> int:
+    from pwdesk.domain.cohorts import AgeUnder, CohortRule, EnteredCareBetween, InCareAtLeast
+    from pwdesk.services.weeks import CohortDetails, add_cohort, find_week
+
+    rules: list[CohortRule] = []
+    if args.age_under is not None:
+        rules.append(AgeUnder(args.age_under))
+    if args.in_care_at_least is not None:
+        rules.append(InCareAtLeast(args.in_care_at_least))
+    if args.entered_care_between:
+        first, last = (_day(text) for text in args.entered_care_between)
+        assert first is not None
+        assert last is not None
+        rules.append(EnteredCareBetween(first, last))
+    with opened(args, qa_only="setting up a week") as db:
+        week = find_week(db, args.week)
+        add_cohort(db, week.id, CohortDetails(args.name, tuple(r.to_dict() for r in rules)))
+    if args.json:
+        emit_json({"week": args.week, "cohort": args.name, "rules": [r.to_dict() for r in rules]})
+    else:
+        print(f"Added the cohort {args.name} to {args.week}.")
+    return 0
+
+
 def cmd_allocate(args: argparse.Namespace) -> int:
     from pwdesk.services.allocation import allocate_audit
 
-    with opened(args) as db:
+    with opened(args, qa_only="allocation") as db:
         saved = allocate_audit(
             db, args.week, args.child, args.leader, args.practitioner, _day(args.date)
         )
@@ -671,7 +728,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 def cmd_schedule(args: argparse.Namespace) -> int:
     from pwdesk.services.allocation import schedule_observation
 
-    with opened(args) as db:
+    with opened(args, qa_only="scheduling observations") as db:
         saved = schedule_observation(
             db,
             args.week,
@@ -767,6 +824,12 @@ def build_parser() -> argparse.ArgumentParser:
     init = command("init", cmd_init, "create an empty encrypted database")
     init.add_argument("--device-name", help="a name for this laptop (default: its host name)")
     init.add_argument("--user", help="your name, stamped on what you save (default: your login)")
+    init.add_argument(
+        "--role",
+        choices=("qa", "laptop"),
+        default="qa",
+        help="the QA officer's store (default) or a senior leader's laptop",
+    )
     demo = command("demo", cmd_demo, "create a fictional Practice Week like the reference one")
     demo.add_argument("--seed", type=int, default=2018, help="the same seed gives the same data")
     command("weeks", cmd_weeks, "list the Practice Weeks")
@@ -791,6 +854,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     moderation.add_argument("--moderator", help="who moderated (default: you)")
     moderation.add_argument("--note", help="a note on the moderation as a whole")
+    new_week = command("new-week", cmd_new_week, "set up a Practice Week")
+    new_week.add_argument("--code", required=True, help="a short code, e.g. 2019-03")
+    new_week.add_argument("--title", required=True)
+    new_week.add_argument("--theme")
+    new_week.add_argument("--starts", required=True, metavar="YYYY-MM-DD")
+    new_week.add_argument("--ends", required=True, metavar="YYYY-MM-DD")
+    new_week.add_argument("--case-audit-template", metavar="ID")
+    new_week.add_argument("--observation-template", action="append", metavar="ID")
+    cohort = command("add-cohort", cmd_add_cohort, "add a cohort, defined by rules, to a week")
+    cohort.add_argument("--week", required=True, metavar="CODE")
+    cohort.add_argument("--name", required=True)
+    cohort.add_argument("--age-under", type=int, metavar="YEARS")
+    cohort.add_argument("--in-care-at-least", type=int, metavar="MONTHS")
+    cohort.add_argument("--entered-care-between", nargs=2, metavar=("FIRST", "LAST"))
     allocate = command("allocate", cmd_allocate, "give a child's case audit to a senior leader")
     allocate.add_argument("--week", required=True, metavar="CODE")
     allocate.add_argument("--child", required=True, metavar="CASE_REFERENCE")

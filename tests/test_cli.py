@@ -372,3 +372,95 @@ def test_moderate_agrees_or_sets_a_grade_with_its_reason(
     status, _, err = run(capsys, *base, "--set", "supervision")
     assert status == 2
     assert "--set takes ITEM=GRADE" in err
+
+
+def test_a_laptop_refuses_the_qa_officers_work_but_merges_its_set_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    laptop = tmp_path / "laptop.db"
+    assert run(capsys, "init", "--db", str(laptop), "--role", "laptop")[0] == 0
+    cases = tmp_path / "cases.csv"
+    cases.write_text("Case reference,Age,Date entered care\nCR1,8,2016-01-01\n")
+    status, _, err = run(capsys, "import-cases", str(cases), "--week", "x", "--db", str(laptop))
+    assert status == 2
+    assert err == (
+        "pwdesk: This database is a senior leader's laptop; importing a case list belongs to "
+        "the QA officer's store.\n"
+    )
+    status, _, err = run(
+        capsys, "allocate", "--week", "x", "--child", "CR1", "--leader", "A", "--db", str(laptop)
+    )
+    assert status == 2
+    assert "allocation belongs to the QA officer's store" in err
+    status, _, err = run(
+        capsys,
+        "merge",
+        str(tmp_path / "missing.pwx"),
+        "--db",
+        str(laptop),
+        "--package-passphrase-file",
+        str(cases),
+    )
+    assert status == 2
+    assert "There is no file" in err  # merging is allowed: it got as far as the file
+
+
+def test_a_week_is_set_up_from_the_command_line(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "init", "--db", str(db_path))[0] == 0
+    where = ["--db", str(db_path)]
+    args = [
+        "new-week",
+        "--code",
+        "2019-03",
+        "--title",
+        "Practice Week March 2019",
+        "--starts",
+        "2019-03-11",
+        "--ends",
+        "2019-03-15",
+        "--theme",
+        "Permanence",
+    ]
+    assert run(capsys, *args, *where)[0] == 0
+    assert (
+        run(
+            capsys,
+            "add-cohort",
+            "--week",
+            "2019-03",
+            "--name",
+            "Long-term, under 12",
+            "--age-under",
+            "12",
+            "--in-care-at-least",
+            "12",
+            *where,
+        )[0]
+        == 0
+    )
+    status, out, _ = run(
+        capsys,
+        "add-cohort",
+        "--week",
+        "2019-03",
+        "--name",
+        "Recent",
+        "--entered-care-between",
+        "2018-12-01",
+        "2019-02-28",
+        *where,
+        "--json",
+    )
+    assert status == 0
+    assert json.loads(out)["rules"] == [
+        {"rule": "entered-care-between", "first": "2018-12-01", "last": "2019-02-28"}
+    ]
+    cases = tmp_path / "cases.csv"
+    cases.write_text("Case reference,Age,Date entered care\nCR1,8,2016-01-01\nCR2,15,2019-01-02\n")
+    status, out, _ = run(capsys, "import-cases", str(cases), "--week", "2019-03", *where, "--json")
+    assert json.loads(out)["placed"] == {"Long-term, under 12": 1, "Recent": 1}
+    status, _, err = run(capsys, *args, *where)
+    assert status == 2
+    assert "already a Practice Week with the code 2019-03" in err

@@ -172,11 +172,11 @@ class MainWindow(QMainWindow):
         self.moderate_action.setToolTip(
             "Moderate the completed case audit selected in Case audits (Ctrl+Shift+D)"
         )
+        # Merging stays on laptops too: that is how a laptop receives the week's set-up.
         self._qa_actions = (
             self.week_setup_action,
             self.allocate_action,
             self.moderate_action,
-            self.merge_action,
         )
         toolbar.addAction(self.week_setup_action)
         toolbar.addAction(self.allocate_action)
@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
         return self._role == "qa"
 
     def apply_role(self) -> None:
-        """Offer set-up, allocation, moderation and merging only on the QA officer's store."""
+        """Offer set-up, allocation and moderation only on the QA officer's store."""
         self._role = load_settings(self.db).role
         for action in self._qa_actions:
             action.setVisible(self.is_qa_store)
@@ -464,7 +464,6 @@ class MainWindow(QMainWindow):
     def _enable_qa_actions(self) -> None:
         qa, has_week = self.is_qa_store, self.week is not None
         self.week_setup_action.setEnabled(qa)
-        self.merge_action.setEnabled(qa)
         self.allocate_action.setEnabled(qa and has_week)
         self.moderate_action.setEnabled(qa and has_week)
 
