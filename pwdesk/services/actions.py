@@ -79,6 +79,22 @@ def save_action(db: Database, action_id: str | None, details: ActionDetails) -> 
         return put(session, db, Action, action_id, fields)
 
 
+def _row(
+    action: Action, week_code: str = "", case_reference: str | None = None, overdue: bool = False
+) -> ActionRow:
+    return ActionRow(
+        id=action.id,
+        assessment_id=action.assessment_id,
+        description=action.description,
+        owner=action.owner,
+        due_on=action.due_on,
+        status=action.status,
+        week_code=week_code,
+        case_reference=case_reference,
+        overdue=overdue,
+    )
+
+
 def list_actions(db: Database, week_code: str) -> list[ActionRow]:
     """The agreed actions of a week, soonest due first."""
     with db.read() as session:
@@ -86,10 +102,7 @@ def list_actions(db: Database, week_code: str) -> list[ActionRow]:
         actions = session.scalars(
             select(Action).where(Action.week_id == week_id, Action.deleted.is_(False))
         ).all()
-        rows = [
-            ActionRow(a.id, a.assessment_id, a.description, a.owner, a.due_on, a.status)
-            for a in actions
-        ]
+        rows = [_row(a) for a in actions]
     return sorted(rows, key=lambda row: (row.due_on or date.max, row.description, row.id))
 
 
@@ -126,17 +139,7 @@ def list_all_actions(db: Database, today: date) -> list[ActionRow]:
             .where(Action.deleted.is_(False), PracticeWeek.deleted.is_(False))
         ).all()
         rows = [
-            ActionRow(
-                id=a.id,
-                assessment_id=a.assessment_id,
-                description=a.description,
-                owner=a.owner,
-                due_on=a.due_on,
-                status=a.status,
-                week_code=week_code,
-                case_reference=case_reference,
-                overdue=is_overdue(a.status, a.due_on, today),
-            )
+            _row(a, week_code, case_reference, is_overdue(a.status, a.due_on, today))
             for a, week_code, case_reference in found
         ]
     return sorted(rows, key=_across_weeks_order)
@@ -165,10 +168,7 @@ def record_actions(db: Database, record_id: str) -> list[ActionRow]:
         actions = session.scalars(
             select(Action).where(Action.assessment_id == record_id, Action.deleted.is_(False))
         ).all()
-        rows = [
-            ActionRow(a.id, a.assessment_id, a.description, a.owner, a.due_on, a.status)
-            for a in actions
-        ]
+        rows = [_row(a) for a in actions]
     return sorted(rows, key=lambda row: (row.due_on or date.max, row.description))
 
 
