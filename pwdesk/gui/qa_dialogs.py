@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -38,6 +40,7 @@ from pwdesk.domain.cohorts import (
     describe_rules,
 )
 from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.templates import TemplateKind
 from pwdesk.gui.form.grade_picker import GradePicker
 from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.models import WARNING_COLOURS, Column, RowTableModel
@@ -143,6 +146,19 @@ class WeekSetupDialog(QDialog):
         self.theme = _line("Theme")
         self.starts = _date_edit("First day")
         self.ends = _date_edit("Last day")
+        forms = catalogue(db)
+        self.audit_form = QComboBox()
+        self.audit_form.setAccessibleName("Case audit form")
+        for template in forms.of_kind(TemplateKind.CASE_AUDIT):
+            self.audit_form.addItem(template.title, template.id)
+        self.observation_forms = QListWidget()
+        self.observation_forms.setAccessibleName("Observation forms")
+        self.observation_forms.setMaximumHeight(80)
+        for template in forms.of_kind(TemplateKind.OBSERVATION):
+            entry = QListWidgetItem(template.title)
+            entry.setData(Qt.ItemDataRole.UserRole, template.id)
+            entry.setCheckState(Qt.CheckState.Checked)
+            self.observation_forms.addItem(entry)
         week_form = QFormLayout()
         for text, widget in (
             ("&Code:", self.code),
@@ -150,6 +166,8 @@ class WeekSetupDialog(QDialog):
             ("T&heme:", self.theme),
             ("&First day:", self.starts),
             ("&Last day:", self.ends),
+            ("Case a&udit form:", self.audit_form),
+            ("Obser&vations:", self.observation_forms),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -274,12 +292,21 @@ class WeekSetupDialog(QDialog):
 
     def details(self) -> WeekDetails:
         """The week as typed."""
+        observations = [
+            str(entry.data(Qt.ItemDataRole.UserRole))
+            for entry in (
+                self.observation_forms.item(row) for row in range(self.observation_forms.count())
+            )
+            if entry is not None and entry.checkState() == Qt.CheckState.Checked
+        ]
         return WeekDetails(
             code=self.code.text().strip(),
             title=self.title.text().strip(),
             starts_on=_day(self.starts),
             ends_on=_day(self.ends),
             theme=self.theme.text().strip(),
+            case_audit_template=str(self.audit_form.currentData()),
+            observation_templates=tuple(observations),
         )
 
     def create_week_and_cohorts(self) -> None:

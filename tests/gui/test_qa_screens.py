@@ -243,3 +243,22 @@ def test_the_qa_actions_are_offered_only_on_the_qa_store(
     assert laptop.new_audit_action.isVisible()
     laptop.set_up_week()
     assert laptop.week_setup_dialog is None
+
+
+def test_the_week_setup_chooses_its_forms(qtbot: QtBot, db: Database) -> None:
+    from PySide6.QtCore import Qt
+
+    from pwdesk.gui.qa_dialogs import WeekSetupDialog
+
+    dialog = WeekSetupDialog(db)
+    qtbot.addWidget(dialog)
+    assert dialog.audit_form.currentData() == "permanency-case-audit"
+    forms = dialog.observation_forms
+    assert forms.count() == 3
+    first = forms.item(0)
+    assert first is not None
+    first.setCheckState(Qt.CheckState.Unchecked)
+    chosen = dialog.details().observation_templates
+    assert len(chosen) == 2
+    assert first.data(Qt.ItemDataRole.UserRole) not in chosen
+    assert dialog.details().case_audit_template == "permanency-case-audit"
