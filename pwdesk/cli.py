@@ -711,6 +711,32 @@ def cmd_add_cohort(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_leader(args: argparse.Namespace) -> int:
+    from pwdesk.services.people import AuditorDetails, add_auditor
+
+    with opened(args, qa_only="setting up a week") as db:
+        saved = add_auditor(db, AuditorDetails(args.name, args.role or ""))
+    if args.json:
+        emit_json({"id": saved.id, "new": saved.changed})
+    else:
+        print(f"{args.name} is a senior leader." if saved.changed else f"{args.name} was already.")
+    return 0
+
+
+def cmd_add_practitioner(args: argparse.Namespace) -> int:
+    from pwdesk.services.people import PractitionerDetails, add_practitioner
+
+    with opened(args, qa_only="setting up a week") as db:
+        saved = add_practitioner(
+            db, PractitionerDetails(args.name, args.team or "", args.role or "Social worker")
+        )
+    if args.json:
+        emit_json({"id": saved.id, "new": saved.changed})
+    else:
+        print(f"Added {args.name}." if saved.changed else f"{args.name} was already there.")
+    return 0
+
+
 def cmd_allocate(args: argparse.Namespace) -> int:
     from pwdesk.services.allocation import allocate_audit
 
@@ -868,6 +894,13 @@ def build_parser() -> argparse.ArgumentParser:
     cohort.add_argument("--age-under", type=int, metavar="YEARS")
     cohort.add_argument("--in-care-at-least", type=int, metavar="MONTHS")
     cohort.add_argument("--entered-care-between", nargs=2, metavar=("FIRST", "LAST"))
+    leader = command("add-leader", cmd_add_leader, "add a senior leader who audits and observes")
+    leader.add_argument("name", metavar="NAME")
+    leader.add_argument("--role", help="e.g. Head of Service")
+    worker = command("add-practitioner", cmd_add_practitioner, "add a practitioner")
+    worker.add_argument("name", metavar="NAME")
+    worker.add_argument("--team")
+    worker.add_argument("--role", help="default: Social worker")
     allocate = command("allocate", cmd_allocate, "give a child's case audit to a senior leader")
     allocate.add_argument("--week", required=True, metavar="CODE")
     allocate.add_argument("--child", required=True, metavar="CASE_REFERENCE")

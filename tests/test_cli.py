@@ -464,3 +464,19 @@ def test_a_week_is_set_up_from_the_command_line(
     status, _, err = run(capsys, *args, *where)
     assert status == 2
     assert "already a Practice Week with the code 2019-03" in err
+
+
+def test_leaders_and_practitioners_are_added_once(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "init", "--db", str(db_path))[0] == 0
+    where = ["--db", str(db_path), "--json"]
+    status, out, _ = run(capsys, "add-leader", "Gareth Lumley", "--role", "Service Manager", *where)
+    assert (status, json.loads(out)["new"]) == (0, True)
+    status, out, _ = run(capsys, "add-leader", "Gareth Lumley", *where)
+    assert (status, json.loads(out)["new"]) == (0, False)
+    status, out, _ = run(capsys, "add-practitioner", "Zoë Brennan", "--team", "CLA 1", *where)
+    assert (status, json.loads(out)["new"]) == (0, True)
+    status, _, err = run(capsys, "add-leader", " ", "--db", str(db_path))
+    assert status == 2
+    assert "needs a name" in err
