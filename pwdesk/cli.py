@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pwdesk import __version__
 from pwdesk.domain.errors import PwdeskError
-from pwdesk.domain.templates import TemplateError
 from pwdesk.services.locations import default_database_path
-from pwdesk.services.table import TableError
-from pwdesk.store.database import Database, DatabaseError, create_database, open_database
+
+if TYPE_CHECKING:
+    from pwdesk.store.database import Database
 
 PASSPHRASE_ENV = "PWDESK_PASSPHRASE"
 KEY_PASSPHRASE_ENV = "PWDESK_KEY_PASSPHRASE"
@@ -67,6 +67,9 @@ def _database_path(args: argparse.Namespace) -> Path | None:
 
 def open_from_args(args: argparse.Namespace) -> Database:
     """Open the database the options name."""
+    # SQLAlchemy loads only for commands that use a database: ``--version`` stays quick.
+    from pwdesk.store.database import DatabaseError, open_database
+
     path = _database_path(args)
     if path is not None and not path.is_file():
         raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
@@ -95,6 +98,8 @@ def opened(args: argparse.Namespace, *, qa_only: str = "") -> Iterator[Database]
 
 def create_from_args(args: argparse.Namespace) -> Database:
     """Create the database the options name."""
+    from pwdesk.store.database import DatabaseError, create_database
+
     path = _database_path(args)
     if path is not None:
         if path.exists():
@@ -1036,12 +1041,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return handler(args)
-    except (TemplateError, TableError) as error:
-        for problem in error.problems:
-            print(f"pwdesk: {problem}", file=sys.stderr)
-        return 2
     except PwdeskError as error:
-        print(f"pwdesk: {error}", file=sys.stderr)
+        # A malformed template or table lists every problem, one sentence a line.
+        for problem in getattr(error, "problems", None) or [str(error)]:
+            print(f"pwdesk: {problem}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (``pwdesk stats | head``): not our error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
