@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from pwdesk.domain.templates import FormTemplate, TemplateKind
-from pwdesk.gui.record_editor import People, _chooser, _chosen
+from pwdesk.gui.record_editor import People, chosen_id, searchable_chooser
 
 
 class NewRecordDialog(QDialog):
@@ -24,10 +24,12 @@ class NewRecordDialog(QDialog):
         self.template.setAccessibleName("Form")
         for template in self.templates:
             self.template.addItem(template.observation_label or template.title)
-        self.child = _chooser(
+        self.child = searchable_chooser(
             people.children, "Child (case reference)", None if is_audit else "No particular child"
         )
-        self.practitioner = _chooser(people.practitioners, "Practitioner", "Not chosen yet")
+        self.practitioner = searchable_chooser(
+            people.practitioners, "Practitioner", "Not chosen yet"
+        )
         self.message = QLabel()
         self.message.setObjectName("error")
         form = QFormLayout(self)
@@ -51,11 +53,11 @@ class NewRecordDialog(QDialog):
 
     def chosen_child(self) -> str | None:
         """The child's record id, if one was chosen."""
-        return _chosen(self.child)
+        return chosen_id(self.child)
 
     def chosen_practitioner(self) -> str | None:
         """The practitioner's record id, if one was chosen."""
-        return _chosen(self.practitioner)
+        return chosen_id(self.practitioner)
 
     def _start(self) -> None:
         if self._is_audit and self.chosen_child() is None:

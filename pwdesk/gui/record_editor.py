@@ -130,7 +130,8 @@ def state_from_payload(key: str, payload: dict[str, Any], template: FormTemplate
     )
 
 
-def _chooser(choices: Sequence[Choice], name: str, none_label: str | None) -> QComboBox:
+def searchable_chooser(choices: Sequence[Choice], name: str, none_label: str | None) -> QComboBox:
+    """A combo box the user can type into to find an entry; ``none_label`` offers "none"."""
     combo = QComboBox()
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -157,7 +158,8 @@ def _select(combo: QComboBox, record_id: str | None) -> None:
     combo.setCurrentIndex(index if index >= 0 else (0 if combo.itemData(0) is None else -1))
 
 
-def _chosen(combo: QComboBox) -> str | None:
+def chosen_id(combo: QComboBox) -> str | None:
+    """The record id of the entry chosen in a searchable chooser, if one really is."""
     # What was typed must match an entry; a half-typed search chooses nothing.
     index = combo.findText(combo.currentText(), Qt.MatchFlag.MatchExactly)
     data = combo.itemData(index) if index >= 0 else None
@@ -187,11 +189,13 @@ class RecordEditor(QWidget):
         self.resize(900, 860)
 
         is_audit = self.template.kind is TemplateKind.CASE_AUDIT
-        self.child = _chooser(
+        self.child = searchable_chooser(
             people.children, "Child (case reference)", None if is_audit else "No particular child"
         )
-        self.practitioner = _chooser(people.practitioners, "Practitioner", "Not chosen yet")
-        self.auditor = _chooser(people.auditors, "Senior leader", "Not chosen yet")
+        self.practitioner = searchable_chooser(
+            people.practitioners, "Practitioner", "Not chosen yet"
+        )
+        self.auditor = searchable_chooser(people.auditors, "Senior leader", "Not chosen yet")
         self.held_on = QDateEdit()
         self.held_on.setCalendarPopup(True)
         self.held_on.setDisplayFormat("d MMM yyyy")
@@ -280,9 +284,9 @@ class RecordEditor(QWidget):
             week_id=self.week_id,
             template_id=self.template.id,
             template_version=self.template.version,
-            child_id=_chosen(self.child),
-            practitioner_id=_chosen(self.practitioner),
-            auditor_id=_chosen(self.auditor),
+            child_id=chosen_id(self.child),
+            practitioner_id=chosen_id(self.practitioner),
+            auditor_id=chosen_id(self.auditor),
             held_on=date(held_on.year(), held_on.month(), held_on.day()),
             answers=self.form.answers(),
         )
@@ -312,7 +316,7 @@ class RecordEditor(QWidget):
 
     def _refresh(self) -> None:
         missing = missing_required(self.template, self.form.answers())
-        if self.template.kind is TemplateKind.CASE_AUDIT and _chosen(self.child) is None:
+        if self.template.kind is TemplateKind.CASE_AUDIT and chosen_id(self.child) is None:
             names = ["Child"] + [item.label for item in missing]
         else:
             names = [item.label for item in missing]
@@ -322,7 +326,7 @@ class RecordEditor(QWidget):
             else "Every required item is answered."
         )
         title = self.template.title
-        child = self.child.currentText() if _chosen(self.child) else ""
+        child = self.child.currentText() if chosen_id(self.child) else ""
         status = "completed" if self.status is Status.COMPLETED else "draft"
         self.setWindowTitle(f"{title} — {child} ({status})" if child else f"{title} ({status})")
         self.heading.setText(f"{title} · {status.capitalize()}")
@@ -384,7 +388,7 @@ class RecordEditor(QWidget):
         """Complete the record if every required item is answered; else show what is missing."""
         missing = missing_required(self.template, self.form.answers())
         self.form.show_missing([item.id for item in missing])
-        if self.template.kind is TemplateKind.CASE_AUDIT and _chosen(self.child) is None:
+        if self.template.kind is TemplateKind.CASE_AUDIT and chosen_id(self.child) is None:
             self.child.setFocus()
             self.state_line.setText("Choose the child before completing.")
             return False
@@ -413,11 +417,11 @@ class RecordEditor(QWidget):
 
     def feedback_subject(self) -> str:
         """Whose sheet it is, in words: the case reference, or the form for an observation."""
-        return self.child.currentText() if _chosen(self.child) else self.template.title
+        return self.child.currentText() if chosen_id(self.child) else self.template.title
 
     def feedback_file_name(self) -> str:
         """The file name offered for the sheet's PDF, e.g. "feedback-CR174391-2018-09-17.pdf"."""
-        reference = self.child.currentText() if _chosen(self.child) else None
+        reference = self.child.currentText() if chosen_id(self.child) else None
         return pdf_file_name(reference, self.template.id, self.current_draft().held_on)
 
     def _print_preview(self) -> PdfPreview | None:
