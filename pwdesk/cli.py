@@ -514,7 +514,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
         return 0
     print(
         f"Merged {result.packages} package(s): {result.new} new, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.stale} stale, {result.conflicts} in conflict."
+        f"{result.unchanged} unchanged, {result.stale} stale, {result.merged} combined, "
+        f"{result.conflicts} in conflict."
     )
     for signer in result.signers:
         trust = "trusted" if signer["trusted"] else "not yet trusted (pwdesk signers --trust ...)"
@@ -544,20 +545,33 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                 f"  version {version.id[:12]} by {version.author} on {where}, "
                 f"{version.created_at:%d %b %Y %H:%M}"
             )
+        for clash in conflict.fields:
+            print(f"  differs in {clash.name}:")
+            for version_id, value in clash.values:
+                shown = json.dumps(value, ensure_ascii=False, sort_keys=True)
+                print(f"    {version_id[:12]}: {_clip(shown, 70)}")
     return 0
+
+
+def _choices(given: Sequence[str] | None, flag: str) -> dict[str, str]:
+    choices = {}
+    for choice in given or []:
+        name, _, version = choice.partition("=")
+        if not name or not version:
+            raise UsageError(f"{flag} takes NAME=VERSION, not {choice!r}.")
+        choices[name] = version
+    return choices
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     from pwdesk.services.exchange import resolve_conflict
 
-    fields = {}
-    for choice in args.field or []:
-        name, _, version = choice.partition("=")
-        if not name or not version:
-            raise UsageError(f"--field takes NAME=VERSION, not {choice!r}.")
-        fields[name] = version
+    fields = _choices(args.field, "--field")
+    answers = _choices(args.answer, "--answer")
+    if args.take is None and not fields and not answers:
+        raise UsageError("Say what to keep: --take VERSION, or --answer and --field choices.")
     with opened(args) as db:
-        version = resolve_conflict(db, args.record, args.take, fields)
+        version = resolve_conflict(db, args.record, args.take, fields, answers=answers)
     if args.json:
         emit_json({"record": args.record, "version": version})
     else:
@@ -974,15 +988,20 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("record", metavar="RECORD", help="the record's id or its start")
     resolve.add_argument(
         "--take",
-        required=True,
         metavar="local|incoming|VERSION",
-        help="the version to keep (or to start from, with --field)",
+        help="the version to keep whole (with --answer or --field: for every clash not named)",
+    )
+    resolve.add_argument(
+        "--answer",
+        action="append",
+        metavar="ITEM=VERSION",
+        help="take one answer from the version named (repeatable)",
     )
     resolve.add_argument(
         "--field",
         action="append",
         metavar="NAME=VERSION",
-        help="take one field from another version (repeatable)",
+        help="take one field from the version named (repeatable)",
     )
     signers = command(
         "signers", cmd_signers, "the packages merged and the devices that signed them"

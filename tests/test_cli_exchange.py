@@ -44,6 +44,7 @@ MERGE_KEYS = {
     "packages",
     "new",
     "updated",
+    "merged",
     "unchanged",
     "stale",
     "conflicts",
@@ -104,7 +105,14 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
         audit = new_audit(x, week_of(x), child=2)
         merge(y, export_week(x, folder / "x-early.pwx"))
         version_x = edit_audit(x, audit, {"overall": answer("outstanding")})
-        version_y = edit_audit(y, audit, {"strengths": answer("Life story work is under way.")})
+        version_y = edit_audit(
+            y,
+            audit,
+            {
+                "overall": answer("requires-improvement"),
+                "strengths": answer("Life story work is under way."),
+            },
+        )
     finally:
         x.close()
         y.close()

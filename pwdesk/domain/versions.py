@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -99,3 +100,135 @@ def relation(local: str, incoming: str, parents_of: ParentsOf) -> Relation:
     if incoming in ancestors(local, parents_of):
         return Relation.STALE
     return Relation.CONFLICT
+
+
+# --- three-way merge --------------------------------------------------------------------------
+
+DELETED_FIELD = "deleted"
+"""The tombstone flag merges like a field of its own under this name (no content field has it)."""
+
+
+class _Unknown:
+    """A base value that cannot be told: the record's best common ancestors disagree on it."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+_ABSENT: Any = object()
+
+
+def merge_bases(left: Iterable[str], right: Iterable[str], parents_of: ParentsOf) -> list[str]:
+    """The best common ancestors of two sets of versions (each set counting as one side).
+
+    A common ancestor is best when no other common ancestor descends from it. Sorted, so the
+    result does not depend on the order anything was stored in.
+    """
+    left_set, right_set = set(left), set(right)
+    on_left = set(left_set).union(*(ancestors(v, parents_of) for v in left_set))
+    on_right = set(right_set).union(*(ancestors(v, parents_of) for v in right_set))
+    common = on_left & on_right
+    superseded: set[str] = set()
+    for version in common:
+        superseded |= ancestors(version, parents_of) & common
+    return sorted(common - superseded)
+
+
+def _base_of(bases: list[dict[str, Any]], key: str) -> Any:
+    if not bases:
+        return _ABSENT
+    values = [base.get(key, _ABSENT) for base in bases]
+    return values[0] if all(value == values[0] for value in values) else UNKNOWN
+
+
+def _merge_value(base: Any, left: Any, right: Any) -> tuple[Any, bool]:
+    """One value merged three ways; the second item says whether the two sides conflict."""
+    if left == right:
+        return left, False
+    if base is not UNKNOWN and left == base:
+        return right, False
+    if base is not UNKNOWN and right == base:
+        return left, False
+    return left, True
+
+
+@dataclass(frozen=True)
+class FieldsMerge:
+    """Two sides' fields merged against their common ancestors.
+
+    ``values`` holds every field, the left side's value where the sides conflict; ``conflicts``
+    names the fields changed differently on both sides (``answers.<item>`` for one answer).
+    """
+
+    values: dict[str, Any]
+    conflicts: tuple[str, ...]
+
+
+def merge_fields(
+    bases: list[dict[str, Any]],
+    left: dict[str, Any],
+    right: dict[str, Any],
+    by_key: frozenset[str] = frozenset(),
+) -> FieldsMerge:
+    """Merge two versions' fields field by field; the fields in ``by_key`` (objects such as an
+    audit's answers) key by key, so edits to different answers combine."""
+    values: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for name in sorted(set(left) | set(right)):
+        mine, theirs = left.get(name, _ABSENT), right.get(name, _ABSENT)
+        if name in by_key and isinstance(mine, dict) and isinstance(theirs, dict):
+            inner_bases = [base[name] for base in bases if isinstance(base.get(name), dict)]
+            inner = merge_fields(inner_bases, mine, theirs)
+            values[name] = inner.values
+            conflicts.extend(f"{name}.{key}" for key in inner.conflicts)
+            continue
+        value, clash = _merge_value(_base_of(bases, name), mine, theirs)
+        if clash:
+            conflicts.append(name)
+        if value is not _ABSENT:
+            values[name] = value
+    if _deleted_over_an_edit(bases, left, right) and DELETED_FIELD not in conflicts:
+        conflicts.append(DELETED_FIELD)
+    return FieldsMerge(values, tuple(conflicts))
+
+
+def _deleted_over_an_edit(
+    bases: list[dict[str, Any]], left: dict[str, Any], right: dict[str, Any]
+) -> bool:
+    """Whether one side deleted the record while the other changed it: never decided quietly,
+    since the change would vanish with the record."""
+    left_deleted, right_deleted = left.get(DELETED_FIELD), right.get(DELETED_FIELD)
+    if bool(left_deleted) == bool(right_deleted):
+        return False
+    living = right if left_deleted else left
+    return any(living[name] != _base_of(bases, name) for name in living if name != DELETED_FIELD)
+
+
+FieldsOf = Callable[[str], dict[str, Any]]
+
+
+def merge_heads(
+    heads: Iterable[str],
+    parents_of: ParentsOf,
+    fields_of: FieldsOf,
+    by_key: frozenset[str] = frozenset(),
+) -> FieldsMerge:
+    """Merge every concurrent head of one record into one set of fields.
+
+    Heads are taken in sorted order, each merged into the ones before against their best common
+    ancestors, so the same heads give the same result on any machine. ``fields_of`` gives a
+    version's content with its tombstone flag under DELETED_FIELD.
+    """
+    ordered = sorted(set(heads))
+    if not ordered:
+        raise ValueError("a record needs at least one head to merge")
+    merged = FieldsMerge(dict(fields_of(ordered[0])), ())
+    done = [ordered[0]]
+    for head in ordered[1:]:
+        bases = [fields_of(base) for base in merge_bases(done, [head], parents_of)]
+        step = merge_fields(bases, merged.values, fields_of(head), by_key)
+        conflicts = tuple(dict.fromkeys((*merged.conflicts, *step.conflicts)))
+        merged = FieldsMerge(step.values, conflicts)
+        done.append(head)
+    return merged

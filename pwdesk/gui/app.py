@@ -10,10 +10,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from pwdesk import __version__
+from pwdesk.gui.failures import install_failure_handler
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.gui.unlock import CreateDatabaseDialog, UnlockDialog
 from pwdesk.resources import resource_path
-from pwdesk.services.locations import config_folder, default_database_path
+from pwdesk.services.locations import config_folder, default_database_path, log_folder
 
 
 def application() -> QApplication:
@@ -34,6 +35,7 @@ def application() -> QApplication:
 def run(db_path: Path | None = None) -> int:
     """Open (or on first run create) the database, then show the main window until it closes."""
     app = application()
+    install_failure_handler(log_folder())
     path = db_path or default_database_path()
     dialog: CreateDatabaseDialog | UnlockDialog
     dialog = UnlockDialog(path) if path.exists() else CreateDatabaseDialog(path)

@@ -1,8 +1,10 @@
 """The QA officer's Conflicts view: records changed on two devices, their versions side by side.
 
 A conflict keeps every concurrent version until someone decides. The page shows one row per
-field and one column per version; fields that differ are marked (≠ and a tint) and each has a
-chooser, so the resolution can take some fields from one version and some from another.
+field and one column per version, and for an audit one row per answer the versions changed
+differently; each of those clashes is marked (≠ and a tint) and has a chooser. What only one
+version changed is combined already. The resolution names exactly the versions shown, so one
+that arrives meanwhile is never silently superseded.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from pwdesk.gui.models import Column, RowTableModel
 from pwdesk.services.exchange import (
     Conflict,
     ConflictVersion,
+    ResolutionOutdated,
     content_fields,
     list_conflicts,
     resolve_conflict,
@@ -242,15 +245,6 @@ def describe(conflict: Conflict, view: ConflictsView) -> str:
     return conflict.record_id[:8]
 
 
-def differing_fields(conflict: Conflict) -> list[str]:
-    """The content fields whose values are not the same in every version."""
-    return [
-        name
-        for name in content_fields(conflict.record_type)
-        if len({repr(v.content.get(name)) for v in conflict.versions}) > 1
-    ]
-
-
 @dataclass(frozen=True)
 class ConflictRow:
     """One line of the conflicts list."""
@@ -312,18 +306,22 @@ def _version_heading(number: int, version: ConflictVersion, shown: bool) -> str:
 
 
 class VersionComparison(QWidget):
-    """A conflict's versions side by side: one row per field, a chooser per differing field."""
+    """A conflict's versions side by side: one row per field, and for an audit one row per
+    answer the versions changed differently. Only those clashes need a choice; what one version
+    alone changed is combined and shown as such."""
 
     def __init__(self, conflict: Conflict, view: ConflictsView) -> None:
         super().__init__()
         self.conflict = conflict
         self.versions = conflict.versions
         self.fields = content_fields(conflict.record_type)
-        self.differing = differing_fields(conflict)
+        self.differing = [clash.name for clash in conflict.fields]
         self.base = conflict.shown if conflict.shown in self._ids() else self.versions[0].id
+        self.whole: str | None = None  # a version taken whole, while every chooser agrees
         self.choices: dict[str, QComboBox] = {}
         self.cells: dict[tuple[str, str], QLabel] = {}  # (field, version id) -> its value
         self.take_buttons: dict[str, QPushButton] = {}
+        self._view = view
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
@@ -342,15 +340,68 @@ class VersionComparison(QWidget):
             grid.addWidget(take, 1, column, Qt.AlignmentFlag.AlignLeft)
         keep_heading = QLabel("<b>Keep</b>")
         grid.addWidget(keep_heading, 0, len(self.versions) + 1, Qt.AlignmentFlag.AlignBottom)
-        for row, name in enumerate(self.fields, start=2):
+        row = 2
+        for name in self.fields:
+            clashing_keys = [
+                c.partition(".")[2] for c in self.differing if c.startswith(name + ".")
+            ]
+            for key in _in_form_order(clashing_keys, self._form()):
+                self._add_answer_row(grid, row, name, key)
+                row += 1
             self._add_field_row(grid, row, name, view)
+            row += 1
         for column in range(1, len(self.versions) + 1):
             grid.setColumnStretch(column, 1)
-        grid.setRowStretch(len(self.fields) + 2, 1)
+        grid.setRowStretch(row, 1)
         self._show_choices()
 
     def _ids(self) -> list[str]:
         return [version.id for version in self.versions]
+
+    def _form(self) -> FormTemplate | None:
+        return _template_of(self.versions[0], self._view)
+
+    def _cell(self, text: str, whole: str, accessible: str) -> QLabel:
+        cell = QLabel()
+        cell.setToolTip(whole)
+        cell.setProperty("plain", text)
+        cell.setWordWrap(True)
+        cell.setTextFormat(Qt.TextFormat.PlainText)
+        cell.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        cell.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        cell.setMinimumWidth(160)
+        cell.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        cell.setAccessibleName(accessible)
+        return cell
+
+    def _chooser(self, label: str) -> QComboBox:
+        chooser = QComboBox()
+        chooser.setAccessibleName(f"Keep {label.lower()} from")
+        for column, version in enumerate(self.versions, start=1):
+            chooser.addItem(f"Version {column} ({version.author})", version.id)
+        chooser.setCurrentIndex(chooser.findData(self.base))
+        chooser.currentIndexChanged.connect(self._chosen)
+        return chooser
+
+    def _add_answer_row(self, grid: QGridLayout, row: int, name: str, key: str) -> None:
+        form = self._form()
+        label = _answer_text(form, key, None).rsplit(":", 1)[0]
+        title = QLabel(f"<b>{DIFFERS} {html.escape(label)}</b>")
+        title.setTextFormat(Qt.TextFormat.RichText)
+        title.setWordWrap(True)
+        title.setAccessibleName(f"{label}, differs")
+        grid.addWidget(title, row, 0, Qt.AlignmentFlag.AlignTop)
+        clash = f"{name}.{key}"
+        for column, version in enumerate(self.versions, start=1):
+            answers = version.content.get(name)
+            value = answers.get(key) if isinstance(answers, Mapping) else None
+            text = _answer_text(form, key, value).split(": ", 1)[-1]
+            cell = self._cell(text, text, f"{label} in version {column}")
+            self.cells[(clash, version.id)] = cell
+            grid.addWidget(cell, row, column)
+        chooser = self._chooser(label)
+        self.choices[clash] = chooser
+        grid.addWidget(chooser, row, len(self.versions) + 1, Qt.AlignmentFlag.AlignTop)
 
     def _add_field_row(self, grid: QGridLayout, row: int, name: str, view: ConflictsView) -> None:
         differs = name in self.differing
@@ -359,73 +410,78 @@ class VersionComparison(QWidget):
         title.setTextFormat(Qt.TextFormat.RichText)
         title.setAccessibleName(f"{label}, differs" if differs else label)
         grid.addWidget(title, row, 0, Qt.AlignmentFlag.AlignTop)
-        changed_answers: set[str] = set()
-        if name == "answers":
-            every = [v.content.get(name) or {} for v in self.versions]
-            keys = {key for answers in every for key in answers}
-            changed_answers = {k for k in keys if len({repr(a.get(k)) for a in every}) > 1}
+        every = [v.content.get(name) for v in self.versions]
+        varies = len({repr(value) for value in every}) > 1
         for column, version in enumerate(self.versions, start=1):
             value = version.content.get(name)
             whole = ""
-            if name == "answers" and isinstance(value, Mapping):
+            if isinstance(value, Mapping) and name in ("answers", "grades"):
                 form = _template_of(version, view)
-                whole = answers_text(value, form, changed_answers)
-                if differs:
-                    text = differing_answers_text(value, form, changed_answers)
-                else:
-                    text = f"{len(value)} answers, the same in every version."
+                maps = [v if isinstance(v, Mapping) else {} for v in every]
+                keys = {key for answers in maps for key in answers}
+                changed = {k for k in keys if len({repr(a.get(k)) for a in maps}) > 1}
+                whole = answers_text(value, form, changed)
+                text = f"{len(value)} answers" + (
+                    ", the same in every version." if not changed else f"; {len(changed)} differ."
+                )
             else:
                 text = field_text(name, version, view)
-            cell = QLabel()
-            cell.setToolTip(whole)
-            cell.setProperty("plain", text)
-            cell.setWordWrap(True)
-            cell.setTextFormat(Qt.TextFormat.PlainText)
-            cell.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            cell.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            cell.setMinimumWidth(160)
-            cell.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            cell.setAccessibleName(f"{label} in version {column}")
+            cell = self._cell(text, whole, f"{label} in version {column}")
             self.cells[(name, version.id)] = cell
             grid.addWidget(cell, row, column)
         keep_column = len(self.versions) + 1
         if differs:
-            chooser = QComboBox()
-            chooser.setAccessibleName(f"Keep {label.lower()} from")
-            for column, version in enumerate(self.versions, start=1):
-                chooser.addItem(f"Version {column} ({version.author})", version.id)
-            chooser.setCurrentIndex(chooser.findData(self.base))
-            chooser.currentIndexChanged.connect(self._show_choices)
+            chooser = self._chooser(label)
             self.choices[name] = chooser
             grid.addWidget(chooser, row, keep_column, Qt.AlignmentFlag.AlignTop)
         else:
-            same = QLabel("Same in every version")
-            same.setObjectName("muted")
-            grid.addWidget(same, row, keep_column, Qt.AlignmentFlag.AlignTop)
+            combined = varies or any(c.startswith(name + ".") for c in self.differing)
+            note = QLabel(
+                "Combined: each change was made in one version only"
+                if combined
+                else "Same in every version"
+            )
+            note.setWordWrap(True)
+            note.setObjectName("muted")
+            grid.addWidget(note, row, keep_column, Qt.AlignmentFlag.AlignTop)
 
     def take_whole(self, version_id: str) -> None:
-        """Keep one version whole: every chooser points at it, and it decides deletion."""
+        """Keep one version whole: every chooser points at it, and it decides every field."""
         self.base = version_id
         for chooser in self.choices.values():
             chooser.blockSignals(True)
             chooser.setCurrentIndex(chooser.findData(version_id))
             chooser.blockSignals(False)
+        self.whole = version_id
+        self._show_choices()
+
+    def _chosen(self) -> None:
+        self.whole = None  # a choice of its own: the combined record, with the choices made
         self._show_choices()
 
     def chosen_fields(self) -> dict[str, str]:
-        """Which version each differing field is kept from."""
-        return {name: str(chooser.currentData()) for name, chooser in self.choices.items()}
+        """Which version each clashing field (not a single answer) is kept from."""
+        return {
+            name: str(chooser.currentData())
+            for name, chooser in self.choices.items()
+            if not name.startswith("answers.")
+        }
+
+    def chosen_answers(self) -> dict[str, str]:
+        """Which version each clashing answer is kept from, by item id."""
+        return {
+            name.partition(".")[2]: str(chooser.currentData())
+            for name, chooser in self.choices.items()
+            if name.startswith("answers.")
+        }
 
     def _show_choices(self) -> None:
-        for name in self.fields:
-            chosen = self.choices[name].currentData() if name in self.choices else None
+        for name, chooser in self.choices.items():
+            chosen = chooser.currentData()
             for version in self.versions:
                 cell = self.cells[(name, version.id)]
                 plain = str(cell.property("plain"))
-                if name not in self.choices:
-                    cell.setText(plain)
-                    cell.setStyleSheet("")
-                elif version.id == chosen:
+                if version.id == chosen:
                     cell.setText(f"{KEPT} kept\n{plain}")
                     cell.setStyleSheet(
                         f"background: {KEPT_TINT}; border: 2px solid {KEPT_EDGE}; "
@@ -437,13 +493,13 @@ class VersionComparison(QWidget):
                         f"background: {DIFFERING_TINT}; border: 1px solid #C9A227; "
                         "border-radius: 3px; padding: 4px; color: black;"
                     )
+        for (name, _), cell in self.cells.items():
+            if name not in self.choices:
+                cell.setText(str(cell.property("plain")))
         for version_id, button in self.take_buttons.items():
-            whole = version_id == self.base and all(
-                c.currentData() == version_id for c in self.choices.values()
-            )
             button.setText(
                 f"{KEPT} Keeping this version whole"
-                if whole
+                if self.whole == version_id
                 else f"Take version {self._ids().index(version_id) + 1} whole"
             )
 
@@ -578,16 +634,19 @@ class ConflictsPage(QWidget):
 
     def _show_selected(self) -> None:
         conflict = self._current_conflict()
-        if self.area.widget() is not None and conflict == self.selected():
-            return  # the same versions (or still none): keep the choices and the message
-        self.message.setText("")
         if conflict is None:
+            # Nothing selected (a resolution may just have cleared it): the pane clears, and a
+            # message saying what happened stays.
             self.comparison = None
-            placeholder = QLabel("Choose a record above to see its versions.")
-            placeholder.setObjectName("muted")
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.area.setWidget(placeholder)
+            if not isinstance(self.area.widget(), QLabel):
+                placeholder = QLabel("Choose a record above to see its versions.")
+                placeholder.setObjectName("muted")
+                placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.area.setWidget(placeholder)
+        elif self.area.widget() is not None and conflict == self.selected():
+            return  # the same versions: keep the choices and the message
         else:
+            self.message.setText("")
             self.comparison = VersionComparison(conflict, self.view)
             self.area.setWidget(self.comparison)
         self.resolve_button.setEnabled(self.comparison is not None)
@@ -610,10 +669,22 @@ class ConflictsPage(QWidget):
         if comparison is None:
             return None
         record_id = comparison.conflict.record_id
+        shown = [version.id for version in comparison.versions]
         try:
-            version = resolve_conflict(
-                self.db, record_id, take=comparison.base, fields=comparison.chosen_fields()
-            )
+            if comparison.whole is not None:
+                version = resolve_conflict(self.db, record_id, comparison.whole, shown=shown)
+            else:
+                version = resolve_conflict(
+                    self.db,
+                    record_id,
+                    fields=comparison.chosen_fields(),
+                    answers=comparison.chosen_answers(),
+                    shown=shown,
+                )
+        except ResolutionOutdated as error:
+            self.refresh()  # show the versions as they are now, then say why nothing changed
+            self._say(str(error), error=True)
+            return None
         except PwdeskError as error:
             self._say(str(error), error=True)
             return None

@@ -57,7 +57,7 @@ from pwdesk.services.actions import (
     record_actions,
     set_action_status,
 )
-from pwdesk.services.assessments import RecordRow, draft_of, list_records
+from pwdesk.services.assessments import RecordRow, case_audit_of, list_records, open_record
 from pwdesk.services.common import NotFound
 from pwdesk.services.drafts import discard_draft, kept_drafts
 from pwdesk.services.people import (
@@ -90,22 +90,24 @@ class WeekView:
 
 
 def load_week_view(db: Database, week: WeekSummary | None, today: date) -> WeekView:
-    """Read a week's lists and figures, and every week's actions, through the services."""
-    practitioners = list_practitioners(db)
-    conflicts = load_conflicts(db)
-    actions = list_all_actions(db, today)
-    if week is None:
-        return WeekView(None, None, [], [], practitioners, actions, conflicts)
-    summary, stats = week_stats(db, week.code)
-    return WeekView(
-        summary,
-        stats,
-        list_records(db, week.code),
-        list_children(db, week.code),
-        practitioners,
-        actions,
-        conflicts,
-    )
+    """Read a week's lists and figures, and every week's actions, through the services, all
+    from one snapshot so a merge committing meanwhile cannot make them disagree."""
+    with db.snapshot():
+        practitioners = list_practitioners(db)
+        conflicts = load_conflicts(db)
+        actions = list_all_actions(db, today)
+        if week is None:
+            return WeekView(None, None, [], [], practitioners, actions, conflicts)
+        summary, stats = week_stats(db, week.code)
+        return WeekView(
+            summary,
+            stats,
+            list_records(db, week.code),
+            list_children(db, week.code),
+            practitioners,
+            actions,
+            conflicts,
+        )
 
 
 def _scrolled(page: QWidget) -> QScrollArea:
@@ -404,19 +406,55 @@ class MainWindow(QMainWindow):
             return None
         return self.start_record(dialog)
 
-    def start_record(self, dialog: NewRecordDialog) -> RecordEditor:
-        """Open an editor for the record chosen in an accepted NewRecordDialog."""
+    def start_record(self, dialog: NewRecordDialog) -> RecordEditor | None:
+        """Open an editor for the record chosen in an accepted NewRecordDialog.
+
+        A case audit of a child who already has one this week offers that one first; a second
+        is started only when chosen. None if the user cancels.
+        """
         assert self.week is not None
+        template = dialog.chosen_template()
+        child_id = dialog.chosen_child()
+        second = False
+        if template.kind is TemplateKind.CASE_AUDIT and child_id is not None:
+            existing = case_audit_of(self.db, self.week.id, child_id)
+            if existing is not None:
+                choice = self.ask_about_second_audit(dialog.child.currentText())
+                if choice == "open":
+                    return self.open_record(existing)
+                if choice != "second":
+                    return None
+                second = True
         editor = editor_for_new(
             self.db,
-            dialog.chosen_template(),
+            template,
             self.week.id,
             self.people(),
-            child_id=dialog.chosen_child(),
+            second_audit=second,
+            child_id=child_id,
             practitioner_id=dialog.chosen_practitioner(),
             auditor_id=self._me(),
         )
         return self._show_editor(editor)
+
+    def ask_about_second_audit(self, child: str) -> str:
+        """Ask what to do when a child already has a case audit this week: ``open`` it, start a
+        ``second`` one, or ``cancel``."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("This child already has a case audit")
+        box.setText(f"{child} already has a case audit this week.")
+        box.setInformativeText("Open that audit, or start a second one for this child?")
+        open_button = box.addButton("&Open the existing audit", QMessageBox.ButtonRole.AcceptRole)
+        second_button = box.addButton("Start a &second audit", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(open_button)
+        self.second_audit_box = box  # tests answer it
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is open_button:
+            return "open"
+        return "second" if clicked is second_button else "cancel"
 
     def open_record(self, record_id: str) -> RecordEditor:
         """Open a saved audit or observation (or raise its window if it is open)."""
@@ -425,13 +463,16 @@ class MainWindow(QMainWindow):
             editor.raise_()
             editor.activateWindow()
             return editor
-        draft, status = draft_of(self.db, record_id)
+        opened = open_record(self.db, record_id)
+        draft = opened.draft
         template = catalogue(self.db).get(draft.template_id, draft.template_version)
         actions = tuple(
-            ActionLine(a.description, a.owner, a.due_on, a.id)
+            ActionLine(a.description, a.owner, a.due_on, a.id, a.version)
             for a in record_actions(self.db, record_id)
         )
-        state = EditorState(template, draft, status, record_id, actions)
+        state = EditorState(
+            template, draft, opened.status, record_id, actions, base_version=opened.version
+        )
         return self._show_editor(RecordEditor(self.db, state, self.people()))
 
     def _open_action(self, action_id: str) -> None:
@@ -538,7 +579,7 @@ class MainWindow(QMainWindow):
         if row is None:
             return
         try:
-            saved = set_action_status(self.db, row.id, status)
+            saved = set_action_status(self.db, row.id, status, base=row.version)
         except NotFound:
             self.statusBar().showMessage("That action has been deleted meanwhile.")
             self.refresh()

@@ -52,7 +52,7 @@ from pwdesk.services.moderation import ModeratedGrade, moderate, moderation_of
 from pwdesk.services.people import list_auditors, list_children, list_practitioners
 from pwdesk.services.table import TableError
 from pwdesk.services.templates import catalogue
-from pwdesk.services.weeks import CohortDetails, WeekDetails, add_cohort, create_week, find_week
+from pwdesk.services.weeks import CohortDetails, WeekDetails, create_week, find_week
 from pwdesk.store.database import Database
 
 RULE_KINDS = (
@@ -312,24 +312,17 @@ class WeekSetupDialog(QDialog):
     def create_week_and_cohorts(self) -> None:
         """Create the week, then its cohorts; then the case list can be imported."""
         details = self.details()
+        cohorts = [
+            CohortDetails(cohort.name, tuple(rule.to_dict() for rule in cohort.rules))
+            for cohort in self.cohorts
+        ]
         try:
-            saved = create_week(self.db, details)
+            saved = create_week(self.db, details, cohorts)  # one transaction: all or nothing
         except PwdeskError as error:
             self.error.setText(str(error))
             return
         self.week_code, self.week_id = details.code, saved.id
-        # A cohort the service refuses leaves the week as created; say which, and stop there.
-        for cohort in self.cohorts:
-            rules = tuple(rule.to_dict() for rule in cohort.rules)
-            try:
-                add_cohort(self.db, saved.id, CohortDetails(cohort.name, rules))
-            except PwdeskError as error:
-                self.error.setText(
-                    f"The week was created, but not the cohort {cohort.name}: {error}"
-                )
-                break
-        else:
-            self.error.clear()
+        self.error.clear()
         for widget in (self.code, self.title, self.theme, self.starts, self.ends):
             widget.setEnabled(False)
         self.cohort_box.setEnabled(False)
@@ -518,6 +511,7 @@ class ModerationDialog(QDialog):
         draft, _ = draft_of(db, record_id)
         template = catalogue(db).get(draft.template_id, draft.template_version)
         saved = moderation_of(db, record_id)
+        self.base = saved.version if saved else None  # a change meanwhile is merged, not lost
         earlier = saved.grades if saved else {}
         scale = template.scale
         self.setWindowTitle(f"Moderate — {template.title}")
@@ -593,7 +587,7 @@ class ModerationDialog(QDialog):
     def save(self) -> bool:
         """Store the moderation; on a refusal, say why in the dialog and stay open."""
         try:
-            moderate(self.db, self.record_id, self.grades())
+            moderate(self.db, self.record_id, self.grades(), base=self.base)
         except PwdeskError as error:  # InvalidRecord above all: a reason missing, say
             self.error.setText(str(error))
             return False

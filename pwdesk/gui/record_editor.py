@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -37,12 +38,24 @@ from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.form.assessment_form import AssessmentForm
 from pwdesk.gui.printing import PdfPreview, pdf_file_name, save_pdf_dialog
-from pwdesk.services.actions import AgreedAction, set_record_actions
-from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment
-from pwdesk.services.drafts import discard_draft, keep_draft
+from pwdesk.services.actions import AgreedAction, record_actions
+from pwdesk.services.assessments import AssessmentDraft, Status, open_record
+from pwdesk.services.common import Saved, concurrency_message
+from pwdesk.services.drafts import keep_draft
+from pwdesk.services.editing import save_record
 from pwdesk.store.database import Database
 
 AUTOSAVE_DELAY_MS = 700
+KEEP_RETRY_MS = 3000
+
+
+def _keep_problem(error: Exception) -> str:
+    """Why keeping the typing failed, in words that hold no typed text."""
+    if isinstance(error, PwdeskError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        return f"the disk refused it ({error.strerror.lower()})."
+    return f"the database refused it ({type(error).__name__})."
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,8 @@ class EditorState:
     record_id: str | None = None
     actions: tuple[ActionLine, ...] = ()
     draft_key: str = ""
+    base_version: str | None = None  # the record's version the editor opened: its save's base
+    second_audit: bool = False  # a second case audit of the child this week, chosen deliberately
 
     def payload(self) -> dict[str, Any]:
         """The state as plain data, for the draft buffer."""
@@ -87,12 +102,15 @@ class EditorState:
             "answers": {key: dict(value) for key, value in draft.answers.items()},
             "status": self.status.value,
             "record_id": self.record_id,
+            "base_version": self.base_version,
+            "second_audit": self.second_audit,
             "actions": [
                 {
                     "description": line.description,
                     "owner": line.owner,
                     "due_on": line.due_on.isoformat() if line.due_on else None,
                     "action_id": line.action_id,
+                    "base": line.base,
                 }
                 for line in self.actions
             ],
@@ -117,6 +135,7 @@ def state_from_payload(key: str, payload: dict[str, Any], template: FormTemplate
             line.get("owner", ""),
             parse_date(line.get("due_on")),
             line.get("action_id"),
+            line.get("base"),
         )
         for line in payload.get("actions", [])
     )
@@ -127,6 +146,8 @@ def state_from_payload(key: str, payload: dict[str, Any], template: FormTemplate
         record_id=payload.get("record_id"),
         actions=actions,
         draft_key=key,
+        base_version=payload.get("base_version"),
+        second_audit=bool(payload.get("second_audit", False)),
     )
 
 
@@ -171,6 +192,7 @@ class RecordEditor(QWidget):
 
     saved = Signal(str)  # a version was cut: the record's id
     draft_kept = Signal()  # the buffer holds the latest typing
+    keep_failed = Signal(str)  # keeping the typing failed: why, in one sentence
     closed = Signal()
 
     def __init__(self, db: Database, state: EditorState, people: People) -> None:
@@ -180,12 +202,15 @@ class RecordEditor(QWidget):
         self.record_id = state.record_id
         self.status = state.status
         self.week_id = state.draft.week_id
+        self.base_version = state.base_version
+        self.second_audit = state.second_audit
         self.draft_key = state.draft_key or f"new-{uuid.uuid4()}"
         self._dirty = bool(state.draft_key)  # a recovered draft holds unsaved work
         self._loading = True
         self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwdesk-draft")
         self._pending: Future[None] | None = None
         self.draft_kept.connect(self._show_kept)
+        self.keep_failed.connect(self._show_keep_failed)
         self.resize(900, 860)
 
         is_audit = self.template.kind is TemplateKind.CASE_AUDIT
@@ -214,6 +239,13 @@ class RecordEditor(QWidget):
         self.state_line = QLabel()
         self.state_line.setObjectName("muted")
         self.state_line.setAccessibleName("Save status")
+        self.state_line.setWordWrap(True)
+        # Stays until the typing is safe again: a failed keep must never scroll out of sight.
+        self.keep_warning = QLabel()
+        self.keep_warning.setObjectName("error")
+        self.keep_warning.setWordWrap(True)
+        self.keep_warning.setAccessibleName("Your typing is not kept")
+        self.keep_warning.hide()
 
         self.save_button = QPushButton("&Save")
         self.save_button.setToolTip("Save a version now (Ctrl+S)")
@@ -251,6 +283,7 @@ class RecordEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(header)
         layout.addWidget(self.missing)
+        layout.addWidget(self.keep_warning)
         layout.addWidget(self.form, 1)
         layout.addLayout(buttons)
         QWidget.setTabOrder(self.held_on, self.form)
@@ -259,6 +292,10 @@ class RecordEditor(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_DELAY_MS)
         self._timer.timeout.connect(self.keep_now)
+        self._retry = QTimer(self)  # after a failed keep, try again until one succeeds
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(KEEP_RETRY_MS)
+        self._retry.timeout.connect(self.keep_now)
 
         _select(self.child, state.draft.child_id)
         _select(self.practitioner, state.draft.practitioner_id)
@@ -266,6 +303,7 @@ class RecordEditor(QWidget):
         self.held_on.setDate(_qdate(state.draft.held_on or date.today()))
         self.form.set_answers(state.draft.answers)
         self.form.set_action_lines(list(state.actions))
+        self._opened_actions: list[ActionLine] = list(state.actions)
         for combo in (self.child, self.practitioner, self.auditor):
             combo.currentTextChanged.connect(self._edited)
         self.held_on.dateChanged.connect(self._edited)
@@ -300,6 +338,8 @@ class RecordEditor(QWidget):
             record_id=self.record_id,
             actions=tuple(self.form.action_lines()),
             draft_key=self.draft_key,
+            base_version=self.base_version,
+            second_audit=self.second_audit,
         )
 
     @property
@@ -340,49 +380,140 @@ class RecordEditor(QWidget):
         db, key, record_id = self.db, self.draft_key, self.record_id
 
         def keep() -> None:
-            keep_draft(db, key, record_id, payload)
+            try:
+                keep_draft(db, key, record_id, payload)
+            except Exception as error:  # shown and retried, never swallowed: the user must know
+                self.keep_failed.emit(_keep_problem(error))
+                raise
             self.draft_kept.emit()
 
         self._pending = self._keeper.submit(keep)
         return self._pending
 
     def _show_kept(self) -> None:
+        self._retry.stop()
+        self.keep_warning.hide()
         self.state_line.setText(f"Typing kept at {_now_text()}; saved as a version on Save.")
+
+    def _show_keep_failed(self, why: str) -> None:
+        self.keep_warning.setText(
+            f"Your latest typing is not kept yet: {why} pwdesk keeps trying; do not close "
+            "this window until this message goes."
+        )
+        self.keep_warning.show()
+        self._retry.start()
 
     def _wait_for_keeper(self) -> None:
         if self._pending is not None:
-            try:
+            # A failure is shown by keep_failed, and a retry is due.
+            with suppress(Exception):
                 self._pending.result(timeout=10)
-            except Exception as error:  # shown, never swallowed: the user must know
-                self.state_line.setText(f"Could not keep your typing: {error}")
 
     # --- versions -----------------------------------------------------------------------------
 
     def save(self, status: Status | None = None) -> bool:
-        """Cut a version of the record and its actions; True on success."""
+        """Cut a version of the record and its actions, and drop the draft, in one transaction;
+        True on success. A record that changed elsewhere since it was opened is merged with
+        this save, never written over: the user is told what happened in one sentence."""
         self._timer.stop()
         self._wait_for_keeper()
         draft = self.current_draft()
+        lines = [
+            AgreedAction(line.description, line.owner, line.due_on, line.action_id, None, line.base)
+            for line in self.form.action_lines()
+        ]
         try:
-            saved = save_assessment(self.db, self.record_id, draft, status=status)
-            self.record_id = saved.id
-            lines = [
-                AgreedAction(line.description, line.owner, line.due_on, line.action_id)
-                for line in self.form.action_lines()
-            ]
-            changed = set_record_actions(self.db, saved.id, lines) + saved.changed
+            result = save_record(
+                self.db,
+                self.record_id,
+                draft,
+                lines,
+                status=status,
+                base=self.base_version if self.record_id is not None else None,
+                action_bases=dict(self._action_bases),
+                draft_key=self.draft_key,
+                second_audit=self.second_audit,
+            )
         except PwdeskError as error:
             self.keep_now()
             QMessageBox.warning(self, "Not saved", f"{error}\n\nYour typing is kept as a draft.")
             return False
+        saved = result.record
+        self.record_id = saved.id
         if status is not None:
             self.status = status
-        discard_draft(self.db, self.draft_key)
         self._dirty = False
-        self.state_line.setText(f"Saved at {_now_text()}." if changed else "Nothing had changed.")
+        self._retry.stop()
+        self.keep_warning.hide()  # the typing is safe in a version now
+        self._after_save(saved)
+        if saved.concurrent:
+            labels = {item.id: item.label for item in self.template.items()}
+            self.state_line.setText(concurrency_message(saved, labels))
+        else:
+            self.state_line.setText(
+                f"Saved at {_now_text()}." if result.changed else "Nothing had changed."
+            )
         self._refresh()
         self.saved.emit(saved.id)
         return True
+
+    @property
+    def _action_bases(self) -> dict[str, str]:
+        return {
+            line.action_id: line.base
+            for line in self._opened_actions
+            if line.action_id is not None and line.base is not None
+        }
+
+    def _after_save(self, saved: Saved) -> None:
+        """Take up what the save made: the base of the next save, and the actions' ids."""
+        opened = open_record(self.db, saved.id)
+        if saved.outcome == "merged":
+            # The record now holds changes made elsewhere too: show them, so the next save
+            # starts from everything rather than undoing them.
+            self._loading = True
+            self.form.set_answers(opened.draft.answers)
+            _select(self.child, opened.draft.child_id)
+            _select(self.practitioner, opened.draft.practitioner_id)
+            _select(self.auditor, opened.draft.auditor_id)
+            if opened.draft.held_on is not None:
+                self.held_on.setDate(_qdate(opened.draft.held_on))
+            self.status = opened.status
+            self._loading = False
+        # In a conflict the record shows one of the versions; this editor goes on from its own.
+        self.base_version = (
+            saved.version if saved.outcome == "conflict" and saved.version else opened.version
+        )
+        rows = record_actions(self.db, saved.id)
+        self._opened_actions = [
+            ActionLine(row.description, row.owner, row.due_on, row.id, row.version) for row in rows
+        ]
+        if saved.outcome == "merged":
+            self.form.set_action_lines(list(self._opened_actions))
+            return
+        by_id = {row.id: row for row in rows}
+        unclaimed = list(rows)
+        kept: list[ActionLine] = []
+        for line in self.form.action_lines():
+            found = by_id.get(line.action_id or "")
+            if found is None:
+                found = next(
+                    (
+                        row
+                        for row in unclaimed
+                        if (row.description, row.owner, row.due_on)
+                        == (line.description, line.owner, line.due_on)
+                    ),
+                    None,
+                )
+            if found is not None:
+                unclaimed.remove(found)
+                kept.append(replace(line, action_id=found.id, base=found.version))
+            else:
+                kept.append(line)
+        self._loading = True
+        self.form.set_action_lines(kept)
+        self._loading = False
 
     def complete(self) -> bool:
         """Complete the record if every required item is answered; else show what is missing."""
@@ -480,9 +611,20 @@ def _now_text() -> str:
 
 
 def editor_for_new(
-    db: Database, template: FormTemplate, week_id: str, people: People, **chosen: Any
+    db: Database,
+    template: FormTemplate,
+    week_id: str,
+    people: People,
+    *,
+    second_audit: bool = False,
+    **chosen: Any,
 ) -> RecordEditor:
-    """An editor for a new record of ``template`` in a week, with the header pre-filled."""
+    """An editor for a new record of ``template`` in a week, with the header pre-filled;
+    ``second_audit`` when a second case audit of the child was chosen deliberately."""
     draft = AssessmentDraft(week_id=week_id, template_id=template.id, **chosen)
-    state = EditorState(template=template, draft=replace(draft, template_version=template.version))
+    state = EditorState(
+        template=template,
+        draft=replace(draft, template_version=template.version),
+        second_audit=second_audit,
+    )
     return RecordEditor(db, state, people)

@@ -20,7 +20,14 @@ from PySide6.QtWidgets import (
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.gui.printing import PdfPreview, save_pdf_dialog
 from pwdesk.gui.tasks import Task, run_with_progress
-from pwdesk.services.weeks import WeekNarrative, WeekSummary, save_week_narrative, week_narrative
+from pwdesk.services.common import concurrency_message
+from pwdesk.services.weeks import (
+    WeekNarrative,
+    WeekSummary,
+    save_week_narrative,
+    week_narrative,
+    week_version,
+)
 from pwdesk.store.database import Database
 
 NO_COMPARISON = "none"
@@ -56,6 +63,7 @@ class ReportPage(QWidget):
         self.db = db
         self.week: WeekSummary | None = None
         self._loaded = WeekNarrative()
+        self._base: str | None = None  # the week's version the words were loaded from
         self.task: Task | None = None
         self.preview_dialog: PdfPreview | None = None
         self.heading = QLabel()
@@ -136,6 +144,7 @@ class ReportPage(QWidget):
             if other.code != week.code:
                 self.compare.addItem(f"{other.code} — {other.title}", other.code)
         self.compare.addItem("No comparison", NO_COMPARISON)
+        self._base = week_version(self.db, week.id)
         self._set(week_narrative(self.db, week.id))
 
     def _set(self, narrative: WeekNarrative) -> None:
@@ -152,9 +161,10 @@ class ReportPage(QWidget):
         narrative = self.narrative()
         if narrative == self._loaded:
             return False
-        save_week_narrative(self.db, self.week.id, narrative)
+        saved = save_week_narrative(self.db, self.week.id, narrative, base=self._base)
         self._loaded = narrative
-        self.state.setText("Words saved with the week.")
+        self._base = week_version(self.db, self.week.id)
+        self.state.setText(concurrency_message(saved) or "Words saved with the week.")
         return True
 
     def _compare_code(self) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from pwdesk.services.common import InvalidRecord, Saved, delete, get_live, put
 from pwdesk.services.weeks import week_id_in
@@ -57,10 +59,13 @@ class ActionRow:
     week_code: str = ""
     case_reference: str | None = None
     overdue: bool = False
+    version: str = ""  # the version listed: the base of an edit made from this row
 
 
-def save_action(db: Database, action_id: str | None, details: ActionDetails) -> Saved:
-    """Create (``action_id`` None) or change an agreed action."""
+def save_action(
+    db: Database, action_id: str | None, details: ActionDetails, *, base: str | None = None
+) -> Saved:
+    """Create (``action_id`` None) or change an agreed action, made from version ``base``."""
     description = details.description.strip()
     if not description:
         raise InvalidRecord("An agreed action needs a description of what will be done.")
@@ -76,7 +81,7 @@ def save_action(db: Database, action_id: str | None, details: ActionDetails) -> 
             "due_on": details.due_on,
             "status": ActionStatus(details.status).value,
         }
-        return put(session, db, Action, action_id, fields)
+        return put(session, db, Action, action_id, fields, base=base)
 
 
 def _row(
@@ -92,6 +97,7 @@ def _row(
         week_code=week_code,
         case_reference=case_reference,
         overdue=overdue,
+        version=action.head,
     )
 
 
@@ -145,21 +151,32 @@ def list_all_actions(db: Database, today: date) -> list[ActionRow]:
     return sorted(rows, key=_across_weeks_order)
 
 
-def set_action_status(db: Database, action_id: str, status: ActionStatus) -> Saved:
-    """Mark one action open, in progress, done or dropped; a new version only if it changed."""
+def set_action_status(
+    db: Database, action_id: str, status: ActionStatus, *, base: str | None = None
+) -> Saved:
+    """Mark one action open, in progress, done or dropped; a new version only if it changed.
+
+    ``base`` is the version the user saw; a change made elsewhere since is kept and merged.
+    """
     with db.write() as session:
-        return put(session, db, Action, action_id, {"status": ActionStatus(status).value})
+        fields = {"status": ActionStatus(status).value}
+        return put(session, db, Action, action_id, fields, base=base)
 
 
 @dataclass(frozen=True)
 class AgreedAction:
-    """An action as typed on a form: ``action_id`` None for a new one."""
+    """An action as typed on a form: ``action_id`` None for a new one.
+
+    ``status`` None keeps the action's status as it stands (open for a new one): a form that
+    shows no status never resets one. ``base`` is the action's version the form opened.
+    """
 
     description: str
     owner: str = ""
     due_on: date | None = None
     action_id: str | None = None
-    status: ActionStatus = ActionStatus.OPEN
+    status: ActionStatus | None = None
+    base: str | None = None
 
 
 def record_actions(db: Database, record_id: str) -> list[ActionRow]:
@@ -178,32 +195,48 @@ def set_record_actions(db: Database, record_id: str, actions: list[AgreedAction]
     New lines become actions, changed lines new versions, and actions no longer listed are
     deleted (tombstoned), all in one transaction. Blank lines are ignored.
     """
-    lines = [a for a in actions if a.description.strip()]
     with db.write() as session:
-        record = get_live(session, Assessment, record_id)
-        existing = set(
-            session.scalars(
-                select(Action.id).where(
-                    Action.assessment_id == record_id, Action.deleted.is_(False)
-                )
-            )
+        return set_record_actions_in(session, db, record_id, actions)
+
+
+def set_record_actions_in(
+    session: Session,
+    db: Database,
+    record_id: str,
+    actions: list[AgreedAction],
+    *,
+    bases: Mapping[str, str] | None = None,
+) -> int:
+    """set_record_actions inside the caller's transaction. ``bases`` gives the version each
+    existing action was at when the form opened, so removing one that changed since merges."""
+    lines = [a for a in actions if a.description.strip()]
+    record = get_live(session, Assessment, record_id)
+    existing = {
+        action.id: action
+        for action in session.scalars(
+            select(Action).where(Action.assessment_id == record_id, Action.deleted.is_(False))
         )
-        changed = 0
-        kept: set[str] = set()
-        for line in lines:
-            fields = {
-                "week_id": record.week_id,
-                "assessment_id": record_id,
-                "description": line.description.strip(),
-                "owner": line.owner.strip(),
-                "due_on": line.due_on,
-                "status": ActionStatus(line.status).value,
-            }
-            action_id = line.action_id if line.action_id in existing else None
-            saved = put(session, db, Action, action_id, fields)
-            kept.add(saved.id)
-            changed += saved.changed
-        for gone in existing - kept:
-            delete(session, db, Action, gone)
-            changed += 1
-        return changed
+    }
+    changed = 0
+    kept: set[str] = set()
+    for line in lines:
+        action_id = line.action_id if line.action_id in existing else None
+        fields = {
+            "week_id": record.week_id,
+            "assessment_id": record_id,
+            "description": line.description.strip(),
+            "owner": line.owner.strip(),
+            "due_on": line.due_on,
+        }
+        if line.status is not None:
+            fields["status"] = ActionStatus(line.status).value
+        elif action_id is None:
+            fields["status"] = ActionStatus.OPEN.value
+        base = line.base if action_id is not None else None
+        saved = put(session, db, Action, action_id, fields, base=base)
+        kept.add(saved.id)
+        changed += saved.changed
+    for gone in sorted(set(existing) - kept):
+        delete(session, db, Action, gone, base=(bases or {}).get(gone))
+        changed += 1
+    return changed

@@ -3,6 +3,7 @@ observations; each leader's laptop receives this in the week's set-up and shows 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -132,6 +133,53 @@ def schedule_observation(
         return put(session, db, Allocation, None, fields)
 
 
+@dataclass(frozen=True)
+class Planned:
+    """What matching needs of an allocation, or of a completed record that may fulfil one."""
+
+    id: str
+    kind: str
+    observation_type: str
+    child_id: str | None
+    practitioner_id: str | None
+    auditor_id: str | None
+
+
+def match_allocations(allocations: Sequence[Planned], completed: Sequence[Planned]) -> set[str]:
+    """The ids of the allocations fulfilled, each by a completed record of its own.
+
+    A case audit is fulfilled by a completed audit of its child, by its own senior leader first;
+    an observation by one of its type by its observer, of its practitioner where it names one.
+    Closer matches are made first, and a record fulfils one allocation only, so two identical
+    allocations need two records.
+    """
+
+    def fits(plan: Planned, done: Planned, strict: bool) -> bool:
+        if plan.kind != done.kind:
+            return False
+        if plan.kind == "case-audit":
+            return plan.child_id == done.child_id and (
+                not strict or plan.auditor_id == done.auditor_id
+            )
+        if plan.observation_type != done.observation_type or plan.auditor_id != done.auditor_id:
+            return False
+        return plan.practitioner_id == done.practitioner_id or (
+            not strict and plan.practitioner_id is None
+        )
+
+    free = sorted(completed, key=lambda d: d.id)
+    fulfilled: set[str] = set()
+    for strict in (True, False):
+        for plan in sorted(allocations, key=lambda a: a.id):
+            if plan.id in fulfilled:
+                continue
+            found = next((done for done in free if fits(plan, done, strict)), None)
+            if found is not None:
+                free.remove(found)
+                fulfilled.add(plan.id)
+    return fulfilled
+
+
 def list_allocations(
     db: Database, week_code: str, senior_leader: str | None = None
 ) -> list[AllocationRow]:
@@ -175,33 +223,36 @@ def list_allocations(
                 Assessment.deleted.is_(False),
             )
         ).all()
-    audited = {child for kind, _, _, child, _, _ in completed if kind == "case-audit"}
-    observed = [
-        (templates.get(t, v).observation_type, worker_id, auditor_id)
-        for kind, t, v, _, worker_id, auditor_id in completed
-        if kind == "observation"
-    ]
-    rows = []
-    for a in allocations:
-        if a.kind == "case-audit":
-            done = a.child_id in audited
-        else:
-            done = (a.observation_type, a.practitioner_id, a.auditor_id) in observed or (
-                a.practitioner_id is None
-                and any(o[0] == a.observation_type and o[2] == a.auditor_id for o in observed)
+    fulfilled = match_allocations(
+        [
+            Planned(a.id, a.kind, a.observation_type, a.child_id, a.practitioner_id, a.auditor_id)
+            for a in allocations
+        ],
+        [
+            Planned(
+                f"done-{index}",
+                kind,
+                templates.get(t, v).observation_type or "" if kind == "observation" else "",
+                child,
+                worker_id,
+                auditor_id,
             )
-        rows.append(
-            AllocationRow(
-                a.id,
-                a.kind,
-                a.observation_type,
-                a.leader,
-                a.case_reference,
-                a.practitioner,
-                a.planned_on,
-                done,
-            )
+            for index, (kind, t, v, child, worker_id, auditor_id) in enumerate(completed)
+        ],
+    )
+    rows = [
+        AllocationRow(
+            a.id,
+            a.kind,
+            a.observation_type,
+            a.leader,
+            a.case_reference,
+            a.practitioner,
+            a.planned_on,
+            a.id in fulfilled,
         )
+        for a in allocations
+    ]
     return sorted(
         rows, key=lambda r: (r.done, r.planned_on or date.max, r.kind, r.case_reference or "")
     )

@@ -98,50 +98,120 @@ def _check_links(session: Session, template: FormTemplate, draft: AssessmentDraf
             get_live(session, model, record_id)
 
 
+class SecondCaseAudit(InvalidRecord):
+    """The child already has a case audit this week; a second is made only when asked for."""
+
+    def __init__(self, existing_id: str) -> None:
+        self.existing_id = existing_id
+        super().__init__(
+            f"This child already has a case audit this week (record {existing_id[:8]}); open "
+            "that one, or choose deliberately to start a second."
+        )
+
+
+def existing_case_audit(session: Session, week_id: str, child_id: str) -> str | None:
+    """The id of a child's live case audit in a week, if there is one (the first by id)."""
+    return session.scalar(
+        select(Assessment.id)
+        .where(
+            Assessment.week_id == week_id,
+            Assessment.child_id == child_id,
+            Assessment.kind == TemplateKind.CASE_AUDIT.value,
+            Assessment.deleted.is_(False),
+        )
+        .order_by(Assessment.id)
+        .limit(1)
+    )
+
+
+def case_audit_of(db: Database, week_id: str, child_id: str) -> str | None:
+    """The id of a child's case audit in a week, if it has one."""
+    with db.read() as session:
+        return existing_case_audit(session, week_id, child_id)
+
+
+def save_assessment_in(
+    session: Session,
+    db: Database,
+    record_id: str | None,
+    draft: AssessmentDraft,
+    *,
+    status: Status | None = None,
+    base: str | None = None,
+    second_audit: bool = False,
+) -> Saved:
+    """save_assessment inside the caller's transaction, so a use case can compose it."""
+    current = None if record_id is None else get_live(session, Assessment, record_id)
+    template = _template_for(db, draft, current)
+    _check_links(session, template, draft)
+    problems = answer_problems(template, draft.answers)
+    if problems:
+        raise InvalidRecord(" ".join(problems))
+    if (
+        template.kind is TemplateKind.CASE_AUDIT
+        and draft.child_id is not None
+        and not second_audit
+        and (current is None or current.child_id != draft.child_id)
+    ):
+        existing = existing_case_audit(session, draft.week_id, draft.child_id)
+        if existing is not None and existing != record_id:
+            raise SecondCaseAudit(existing)
+    new_status = status or Status(current.status if current else Status.DRAFT)
+    if new_status is Status.COMPLETED:
+        missing = missing_required(template, draft.answers)
+        if missing:
+            raise IncompleteRecord(missing)
+    fields = {
+        "week_id": draft.week_id,
+        "kind": template.kind.value,
+        "template_id": template.id,
+        "template_version": template.version,
+        "child_id": draft.child_id,
+        "practitioner_id": draft.practitioner_id,
+        "auditor_id": draft.auditor_id,
+        "held_on": draft.held_on,
+        "status": new_status.value,
+        "answers": {key: dict(value) for key, value in draft.answers.items()},
+    }
+    return put(session, db, Assessment, record_id, fields, base=base)
+
+
 def save_assessment(
     db: Database,
     record_id: str | None,
     draft: AssessmentDraft,
     *,
     status: Status | None = None,
+    base: str | None = None,
+    second_audit: bool = False,
 ) -> Saved:
     """Create (``record_id`` None) or change an audit or observation.
 
     ``status`` None keeps the record's status (draft for a new one). A completed record must stay
-    complete: IncompleteRecord lists what is missing.
+    complete: IncompleteRecord lists what is missing. ``base`` is the version the change was made
+    from; a change over a record that moved on since is merged, never written over it. A second
+    case audit of a child in one week is refused (SecondCaseAudit) unless ``second_audit``.
     """
     with db.write() as session:
-        current = None if record_id is None else get_live(session, Assessment, record_id)
-        template = _template_for(db, draft, current)
-        _check_links(session, template, draft)
-        problems = answer_problems(template, draft.answers)
-        if problems:
-            raise InvalidRecord(" ".join(problems))
-        new_status = status or Status(current.status if current else Status.DRAFT)
-        if new_status is Status.COMPLETED:
-            missing = missing_required(template, draft.answers)
-            if missing:
-                raise IncompleteRecord(missing)
-        fields = {
-            "week_id": draft.week_id,
-            "kind": template.kind.value,
-            "template_id": template.id,
-            "template_version": template.version,
-            "child_id": draft.child_id,
-            "practitioner_id": draft.practitioner_id,
-            "auditor_id": draft.auditor_id,
-            "held_on": draft.held_on,
-            "status": new_status.value,
-            "answers": {key: dict(value) for key, value in draft.answers.items()},
-        }
-        return put(session, db, Assessment, record_id, fields)
+        return save_assessment_in(
+            session, db, record_id, draft, status=status, base=base, second_audit=second_audit
+        )
 
 
-def draft_of(db: Database, record_id: str) -> tuple[AssessmentDraft, Status]:
-    """A record as a draft to edit, with its status."""
+@dataclass(frozen=True)
+class OpenedRecord:
+    """A record as an editor opens it: the draft to edit, its status and the version it is."""
+
+    draft: AssessmentDraft
+    status: Status
+    version: str
+
+
+def open_record(db: Database, record_id: str) -> OpenedRecord:
+    """A record to edit, with the version it was opened at (the base of its next save)."""
     with db.read() as session:
         record = get_live(session, Assessment, record_id)
-        return (
+        return OpenedRecord(
             AssessmentDraft(
                 week_id=record.week_id,
                 template_id=record.template_id,
@@ -153,13 +223,22 @@ def draft_of(db: Database, record_id: str) -> tuple[AssessmentDraft, Status]:
                 answers=record.answers,
             ),
             Status(record.status),
+            record.head,
         )
+
+
+def draft_of(db: Database, record_id: str) -> tuple[AssessmentDraft, Status]:
+    """A record as a draft to edit, with its status."""
+    opened = open_record(db, record_id)
+    return opened.draft, opened.status
 
 
 def complete_assessment(db: Database, record_id: str) -> Saved:
     """Mark a record completed; IncompleteRecord if required items are unanswered."""
-    draft, _ = draft_of(db, record_id)
-    return save_assessment(db, record_id, draft, status=Status.COMPLETED)
+    opened = open_record(db, record_id)
+    return save_assessment(
+        db, record_id, opened.draft, status=Status.COMPLETED, base=opened.version
+    )
 
 
 def list_records(db: Database, week_code: str) -> list[RecordRow]:

@@ -461,7 +461,7 @@ class _DemoBuilder:
             answers[item.id] = answer(grade, good if grade in ("outstanding", "good") else poor)
             grades.append(grade)
         real = [g for g in grades if g != "not-applicable"]
-        overall = max(set(real), key=real.count)
+        overall = max(dict.fromkeys(real), key=real.count)  # a tie goes to the first seen
         answers["overall"] = answer(overall)
         answers["strengths"] = answer(good)
         answers["areas-for-development"] = answer(poor)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from pwdesk.domain.versions import check_plain
 from pwdesk.store.database import Database
@@ -46,4 +47,9 @@ def kept_drafts(db: Database) -> list[KeptDraft]:
 def discard_draft(db: Database, key: str) -> None:
     """Forget a kept draft, once its content is saved as a version or the user lets it go."""
     with db.write() as session:
-        session.execute(delete(DraftBuffer).where(DraftBuffer.key == key))
+        discard_draft_in(session, key)
+
+
+def discard_draft_in(session: Session, key: str) -> None:
+    """discard_draft inside the caller's transaction (the save of what the draft held)."""
+    session.execute(delete(DraftBuffer).where(DraftBuffer.key == key))

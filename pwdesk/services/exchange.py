@@ -25,7 +25,13 @@ from sqlalchemy.orm import Session
 from pwdesk import __version__
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import TemplateError, parse_template
-from pwdesk.domain.versions import ancestors, check_plain, version_id
+from pwdesk.domain.versions import (
+    DELETED_FIELD,
+    ancestors,
+    check_plain,
+    merge_heads,
+    version_id,
+)
 from pwdesk.exchange.keys import new_signing_key, signing_key_from_hex
 from pwdesk.exchange.package import OpenedPackage, PackageError, fingerprint, open_package, seal
 from pwdesk.services.common import NotFound
@@ -53,10 +59,14 @@ from pwdesk.store.models import (
 )
 from pwdesk.store.records import (
     ContentError,
+    History,
     apply_content,
     checked_content,
     content_columns,
+    current_heads,
     save_version,
+    settle_heads,
+    show_version,
 )
 
 MODELS: dict[str, type[Versioned]] = {model.RECORD_TYPE: model for model in VERSIONED_MODELS}
@@ -446,6 +456,7 @@ class MergeResult:
     updated: int = 0
     unchanged: int = 0
     stale: int = 0
+    merged: int = 0  # records whose concurrent versions were combined automatically
     conflicts: int = 0
     signers: list[dict[str, Any]] = field(default_factory=list)
     possible_duplicates: list[str] = field(default_factory=list)
@@ -458,6 +469,7 @@ class MergeResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "stale": self.stale,
+            "merged": self.merged,
             "conflicts": self.conflicts,
             "signers": self.signers,
             "possible_duplicates": self.possible_duplicates,
@@ -685,42 +697,38 @@ def _merge_model(
                     )
                 )
     session.add_all(new_versions)
+    session.flush()
     contents = {v.id: v for rid in ids for v in by_record[rid]}
     settled: list[str] = []  # records whose old conflict heads go
-    fresh_conflicts: list[ConflictHead] = []
     for record in records:
         row: Versioned | None = rows.get(record.id)
         current = conflict_heads.get(record.id) or ({row.head} if row is not None else set())
         heads, outcome = _merge_record(record, known[record.id], current)
-        counter = "conflicts" if outcome == "conflict" else outcome
-        setattr(result, counter, getattr(result, counter) + 1)
-        shown = min(heads)  # several heads: a fixed choice, so the order of merges never matters
         if row is None:
             row = model()
             row.id = record.id
             session.add(row)
-        if row.head != shown:
-            arriving = contents.get(shown)
-            if arriving is None:
-                stored = session.get(RecordVersion, shown)
-                assert stored is not None
-                content, deleted = stored.content, stored.deleted
-            else:
-                content, deleted = arriving.content, arriving.deleted
-            apply_content(row, content)
-            row.head = shown
-            row.deleted = deleted
         if heads != current:
-            if record.id in conflict_heads:
-                settled.append(record.id)
+            shown = min(heads)
+            if row.head != shown:
+                arriving = contents.get(shown)
+                if arriving is None:
+                    show_version(session, row, shown)
+                else:
+                    apply_content(row, arriving.content)
+                    row.head = shown
+                    row.deleted = arriving.deleted
             if len(heads) > 1:
-                fresh_conflicts.extend(
-                    ConflictHead(record_id=record.id, version_id=h, record_type=record.type)
-                    for h in sorted(heads)
-                )
+                # Concurrent versions: combined answer by answer where they do not clash.
+                outcome = settle_heads(
+                    session, db, row, heads, clear=record.id in conflict_heads
+                ).outcome
+            elif record.id in conflict_heads:
+                settled.append(record.id)
+        counter = {"conflict": "conflicts", "changed": "updated"}.get(outcome, outcome)
+        setattr(result, counter, getattr(result, counter) + 1)
     for chunk in _chunks(settled):
         session.execute(delete(ConflictHead).where(ConflictHead.record_id.in_(chunk)))
-    session.add_all(fresh_conflicts)
     session.flush()
 
 
@@ -808,95 +816,187 @@ class ConflictVersion:
 
 
 @dataclass(frozen=True)
+class ConflictingField:
+    """A field, or one answer (``answers.<item>``), changed differently by concurrent versions:
+    each version's value, ``None`` where a version has no such answer."""
+
+    name: str
+    values: tuple[tuple[str, Any], ...]  # (version id, value), in the versions' order
+
+
+@dataclass(frozen=True)
 class Conflict:
-    """A record with more than one current version."""
+    """A record with more than one current version.
+
+    ``fields`` are the only places the versions clash; ``merged`` is the record with everything
+    else combined, the start of a resolution.
+    """
 
     record_type: str
     record_id: str
     shown: str  # the version the record shows meanwhile
     versions: tuple[ConflictVersion, ...]
+    fields: tuple[ConflictingField, ...] = ()
+    merged: dict[str, Any] = field(default_factory=dict)
+
+
+def _field_value(fields: Mapping[str, Any], name: str) -> Any:
+    """A version's value of a field, or of one answer for ``answers.<item>``."""
+    top, dot, key = name.partition(".")
+    if dot and top in fields and isinstance(fields[top], dict) and name not in fields:
+        return fields[top].get(key)
+    return fields.get(name)
+
+
+def _conflict_in(session: Session, db: Database, record_id: str, record_type: str) -> Conflict:
+    model = MODELS[record_type]
+    row = session.get(model, record_id)
+    heads = sorted(current_heads(session, row)) if row is not None else []
+    history = History(session, record_id)
+    versions = []
+    for vid in heads:
+        v = history.version(vid)
+        versions.append(
+            ConflictVersion(
+                v.id,
+                v.device_id,
+                v.author,
+                v.created_at,
+                dict(v.content),
+                v.deleted,
+                v.device_id == db.identity.device_id,
+            )
+        )
+    merged = merge_heads(heads, history.parents_of, history.fields_of, model.MERGE_BY_KEY)
+    clashes = tuple(
+        ConflictingField(name, tuple((v, _field_value(history.fields_of(v), name)) for v in heads))
+        for name in merged.conflicts
+    )
+    return Conflict(
+        record_type, record_id, row.head if row else "", tuple(versions), clashes, merged.values
+    )
 
 
 def list_conflicts(db: Database) -> list[Conflict]:
-    """Every record in conflict, with all its concurrent versions."""
+    """Every record in conflict, with all its concurrent versions and where they clash."""
     with db.read() as session:
-        heads: dict[str, list[str]] = {}
-        types: dict[str, str] = {}
-        for rid, vid, rtype in session.execute(
-            select(ConflictHead.record_id, ConflictHead.version_id, ConflictHead.record_type)
-        ):
-            heads.setdefault(rid, []).append(vid)
-            types[rid] = rtype
-        conflicts = []
-        for rid, vids in sorted(heads.items()):
-            model = MODELS[types[rid]]
-            row = session.get(model, rid)
-            versions = []
-            for vid in sorted(vids):
-                v = session.get(RecordVersion, vid)
-                assert v is not None
-                versions.append(
-                    ConflictVersion(
-                        v.id,
-                        v.device_id,
-                        v.author,
-                        v.created_at,
-                        dict(v.content),
-                        v.deleted,
-                        v.device_id == db.identity.device_id,
-                    )
-                )
-            conflicts.append(Conflict(types[rid], rid, row.head if row else "", tuple(versions)))
-    return conflicts
+        types = dict(
+            session.execute(select(ConflictHead.record_id, ConflictHead.record_type)).all()
+        )
+        return [_conflict_in(session, db, rid, types[rid]) for rid in sorted(types)]
+
+
+class ResolutionOutdated(PwdeskError):
+    """The conflict has changed since it was shown: resolving it would supersede unseen work."""
+
+
+def _pick(conflict: Conflict, choice: str) -> ConflictVersion:
+    if choice in ("local", "incoming"):
+        wanted = [v for v in conflict.versions if v.local == (choice == "local")]
+        if len(wanted) != 1:
+            raise PwdeskError(
+                f"There is no single {choice} version of this record; name the version by "
+                "the start of its id (see pwdesk conflicts)."
+            )
+        return wanted[0]
+    wanted = [v for v in conflict.versions if v.id.startswith(choice)]
+    if len(wanted) != 1 or not choice:
+        raise PwdeskError(f"No single version of this record has an id starting with {choice}.")
+    return wanted[0]
+
+
+def _resolved_fields(
+    conflict: Conflict,
+    take: str | None,
+    fields: Mapping[str, str],
+    answers: Mapping[str, str],
+) -> dict[str, Any]:
+    """The resolution's fields: a version whole, or the merged record with a choice per clash."""
+    if take is not None and not fields and not answers:
+        chosen = _pick(conflict, take)
+        return {**chosen.content, DELETED_FIELD: chosen.deleted}
+    values = {k: (dict(v) if isinstance(v, dict) else v) for k, v in conflict.merged.items()}
+    by_key = MODELS[conflict.record_type].MERGE_BY_KEY
+    choices = dict(fields)
+    for item, choice in answers.items():
+        if "answers" not in by_key:
+            raise PwdeskError(f"A {conflict.record_type} record has no answers to choose between.")
+        choices[f"answers.{item}"] = choice
+    known = set(values) | {c.name for c in conflict.fields}
+    for name in choices:
+        top = name.partition(".")[0]
+        if name not in known and not (top in by_key and top in values):
+            raise PwdeskError(f"A {conflict.record_type} record has no field {name!r}.")
+    for clash in conflict.fields:
+        if clash.name.partition(".")[0] in choices:
+            continue  # the whole field is taken from one version
+        if clash.name not in choices and take is None:
+            raise PwdeskError(
+                f"Choose a version for {clash.name}, where the versions differ "
+                "(see pwdesk conflicts)."
+            )
+        choices.setdefault(clash.name, take or "")
+    for name, choice in choices.items():
+        version = _pick(conflict, choice)
+        value = _field_value({**version.content, DELETED_FIELD: version.deleted}, name)
+        top, dot, key = name.partition(".")
+        if dot and top in by_key and isinstance(values.get(top), dict):
+            if value is None:
+                values[top].pop(key, None)
+            else:
+                values[top][key] = value
+        else:
+            values[name] = value
+    return values
 
 
 def resolve_conflict(
-    db: Database, record_id: str, take: str, fields: Mapping[str, str] | None = None
+    db: Database,
+    record_id: str,
+    take: str | None = None,
+    fields: Mapping[str, str] | None = None,
+    *,
+    answers: Mapping[str, str] | None = None,
+    shown: Sequence[str] | None = None,
 ) -> str:
-    """Resolve a conflict: take one version whole (``local``, ``incoming`` or a version id or
-    prefix), or, with ``fields``, take each named field from the version named for it.
+    """Resolve a conflict with a new version whose parents are the concurrent versions.
 
-    The resolution is a new version whose parents are every concurrent version. Returns its id.
+    ``take`` alone keeps one version whole (``local``, ``incoming`` or a version id or prefix).
+    Otherwise the resolution is the merged record, with each clash taken from the version named
+    for it in ``fields`` or (for one answer) ``answers``, and ``take`` for any clash not named.
+    ``shown`` is the versions the user looked at: if the conflict has others now, nothing is
+    written (ResolutionOutdated). Returns the new version's id.
     """
     if len(record_id) < 4:
         raise PwdeskError("Give at least the first four characters of the record id.")
-    matching = [c for c in list_conflicts(db) if c.record_id.startswith(record_id)]
-    if not matching:
-        raise NotFound(f"No record in conflict has an id starting with {record_id}.")
-    if len(matching) > 1:
-        raise PwdeskError(f"More than one record in conflict starts with {record_id}; give more.")
-    conflict = matching[0]
-
-    def pick(choice: str) -> ConflictVersion:
-        if choice in ("local", "incoming"):
-            wanted = [v for v in conflict.versions if v.local == (choice == "local")]
-            if len(wanted) != 1:
-                raise PwdeskError(
-                    f"There is no single {choice} version of this record; name the version by "
-                    "the start of its id (see pwdesk conflicts)."
-                )
-            return wanted[0]
-        wanted = [v for v in conflict.versions if v.id.startswith(choice)]
-        if len(wanted) != 1:
-            raise PwdeskError(f"No single version of this record has an id starting with {choice}.")
-        return wanted[0]
-
-    base = pick(take)
-    content = dict(base.content)
-    for name, choice in (fields or {}).items():
-        if name not in content:
-            raise PwdeskError(f"A {conflict.record_type} record has no field {name!r}.")
-        content[name] = pick(choice).content[name]
-    model = MODELS[conflict.record_type]
     with db.write() as session:
+        found = session.execute(
+            select(ConflictHead.record_id, ConflictHead.record_type)
+            .where(ConflictHead.record_id.startswith(record_id, autoescape=True))
+            .distinct()
+        ).all()
+        if not found:
+            raise NotFound(f"No record in conflict has an id starting with {record_id}.")
+        if len(found) > 1:
+            raise PwdeskError(
+                f"More than one record in conflict starts with {record_id}; give more."
+            )
+        conflict = _conflict_in(session, db, found[0].record_id, found[0].record_type)
+        heads = sorted(v.id for v in conflict.versions)
+        if shown is not None and sorted(set(shown)) != heads:
+            raise ResolutionOutdated(
+                "Another version of this record arrived after the conflict was shown; "
+                "nothing was changed. Look at the conflict again."
+            )
+        values = _resolved_fields(conflict, take, fields or {}, answers or {})
+        deleted = bool(values.pop(DELETED_FIELD, False))
+        model = MODELS[conflict.record_type]
         row = session.get(model, conflict.record_id)
         assert row is not None
-        apply_content(row, content)
-        new = save_version(
-            session, db, row, deleted=base.deleted, parents=sorted(v.id for v in conflict.versions)
-        )
-        assert new is not None
+        apply_content(row, values)
         session.execute(delete(ConflictHead).where(ConflictHead.record_id == conflict.record_id))
+        new = save_version(session, db, row, deleted=deleted, parents=heads)
+        assert new is not None
     return new
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_log_path
 
 
 def default_database_path() -> Path:
@@ -17,3 +17,8 @@ def config_folder() -> Path:
     folder = user_config_path("pwdesk", appauthor=False)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def log_folder() -> Path:
+    """The folder for the error log, which holds where the code failed and never what was typed."""
+    return user_log_path("pwdesk", appauthor=False)

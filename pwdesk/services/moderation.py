@@ -37,6 +37,7 @@ class ModerationView:
     grades: dict[str, ModeratedGrade]
     auditor_grades: dict[str, str | None]
     note: str
+    version: str = ""  # the moderation's version shown: the base of a change made from it
 
 
 def _existing(session: Session, record_id: str) -> Moderation | None:
@@ -55,11 +56,13 @@ def moderate(
     moderator: str | None = None,
     on: date | None = None,
     note: str = "",
+    base: str | None = None,
 ) -> Saved:
     """Record (or change) the moderation of a completed case audit.
 
     ``grades`` names graded items (aspects or the overall grade); a grade that differs from the
-    auditor's needs a reason. Items left out are not moderated.
+    auditor's needs a reason. Items left out are not moderated. ``base`` is the moderation's
+    version the change was made from; a change made elsewhere meanwhile is merged, not lost.
     """
     with db.write() as session:
         record = get_live(session, Assessment, record_id)
@@ -92,7 +95,7 @@ def moderate(
             "grades": stored,
             "note": note.strip(),
         }
-        return put(session, db, Moderation, existing.id if existing else None, fields)
+        return put(session, db, Moderation, existing.id if existing else None, fields, base=base)
 
 
 def moderation_of(db: Database, record_id: str) -> ModerationView | None:
@@ -118,4 +121,5 @@ def moderation_of(db: Database, record_id: str) -> ModerationView | None:
                 if item.type.value == "grade"
             },
             note=found.note,
+            version=found.head,
         )

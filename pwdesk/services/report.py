@@ -97,7 +97,16 @@ def _action_entries(actions: list[ActionRow]) -> tuple[ActionEntry, ...]:
 
 
 def report_content(db: Database, week_code: str, compare: str | None = AUTO) -> ReportContent:
-    """Gather a week's report; ``compare`` is a week code, AUTO (the week before) or None."""
+    """Gather a week's report; ``compare`` is a week code, AUTO (the week before) or None.
+
+    Every section is read from one snapshot, so a merge committing meanwhile cannot make the
+    report's sections disagree.
+    """
+    with db.snapshot():
+        return _report_content(db, week_code, compare)
+
+
+def _report_content(db: Database, week_code: str, compare: str | None) -> ReportContent:
     week, stats = week_stats(db, week_code)
     compared: ComparedWeek | None = None
     other = previous_week(db, week_code) if compare == AUTO else None

@@ -33,7 +33,7 @@ from pwdesk.domain.templates import (
     ItemType,
     TemplateKind,
 )
-from pwdesk.services.assessments import Status
+from pwdesk.services.assessments import Status, existing_case_audit
 from pwdesk.services.common import put
 from pwdesk.services.files import write_atomically
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
@@ -667,6 +667,7 @@ class _Checker:
         self.problems: list[str] = []
         self.lookups = _Lookups.load(session)
         self.seen_ids: dict[str, int] = {}
+        self.new_audits: dict[tuple[str, str], int] = {}  # (week, child) -> the row adding it
         self.known_headers = self._known_headers()
 
     def _known_headers(self) -> set[str] | None:
@@ -889,6 +890,25 @@ class _Checker:
                 )
         return answers
 
+    def refuse_second_audit(self, row: _RowReader, week_id: str, child_id: str) -> None:
+        """A new row for a child who has a case audit this week (here or higher in the table)
+        is refused, naming the record to change instead: most likely its id was mistyped."""
+        existing = existing_case_audit(self.session, week_id, child_id)
+        earlier = self.new_audits.setdefault((week_id, child_id), row.number)
+        reference = row.text("case_reference")
+        if existing is not None:
+            row.problem(
+                "record_id",
+                f"{reference} already has a case audit this week, record {existing}; "
+                "give that id in record_id to change it",
+            )
+        elif earlier != row.number:
+            row.problem(
+                "case_reference",
+                f"row {earlier} already adds a case audit of {reference} this week; "
+                "give each child one row",
+            )
+
     def check(self, number: int, values: list[Any]) -> _Plan | None:
         """Check one row; its plan, or None when it has problems (they are collected)."""
         headers = self.sheet.headers
@@ -932,6 +952,8 @@ class _Checker:
                     f"the audit is completed, so '{item.label}' needs an answer "
                     "(or set the status to draft)",
                 )
+        if current is None and child_id is not None:
+            self.refuse_second_audit(row, week_id, child_id)
         if len(self.problems) > before:
             return None
         fields: dict[str, Any] = {
@@ -976,7 +998,7 @@ def _apply(session: Session, db: Database, plan: _Plan) -> None:
             ]
         )
     if record is not None:
-        put(session, db, Assessment, plan.record_id, plan.fields)
+        put(session, db, Assessment, plan.record_id, plan.fields, base=plan.head)
         return
     # A new record keeps the id the table gives it, so importing the same file twice is harmless.
     record = Assessment()

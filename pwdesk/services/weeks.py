@@ -89,11 +89,15 @@ def _week_fields(details: WeekDetails) -> dict[str, Any]:
     return fields
 
 
-def create_week(db: Database, details: WeekDetails) -> Saved:
-    """Create a Practice Week."""
+def create_week(db: Database, details: WeekDetails, cohorts: Sequence[CohortDetails] = ()) -> Saved:
+    """Create a Practice Week with its cohorts, in one transaction: a cohort refused leaves no
+    week behind."""
     with db.write() as session:
         _check_week(db, session, details, None)
-        return put(session, db, PracticeWeek, None, _week_fields(details))
+        saved = put(session, db, PracticeWeek, None, _week_fields(details))
+        for position, cohort in enumerate(cohorts):
+            put(session, db, Cohort, None, _cohort_fields(saved.id, cohort, position))
+        return saved
 
 
 def update_week(db: Database, week_id: str, details: WeekDetails) -> Saved:
@@ -233,8 +237,17 @@ def week_narrative(db: Database, week_id: str) -> WeekNarrative:
         return WeekNarrative(week.summary, week.findings, week.recommendations)
 
 
-def save_week_narrative(db: Database, week_id: str, narrative: WeekNarrative) -> Saved:
-    """Store the narrative with the week (a new version of the week if it changed)."""
+def week_version(db: Database, week_id: str) -> str:
+    """The week's current version: the base of an edit of its narrative."""
+    with db.read() as session:
+        return get_live(session, PracticeWeek, week_id).head
+
+
+def save_week_narrative(
+    db: Database, week_id: str, narrative: WeekNarrative, *, base: str | None = None
+) -> Saved:
+    """Store the narrative with the week (a new version of the week if it changed), made from
+    the week's version ``base``: a change that came meanwhile (a merge) is merged, not lost."""
     fields = {key: value.strip() for key, value in asdict(narrative).items()}
     with db.write() as session:
-        return put(session, db, PracticeWeek, week_id, fields)
+        return put(session, db, PracticeWeek, week_id, fields, base=base)

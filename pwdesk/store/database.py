@@ -12,6 +12,7 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -148,13 +149,37 @@ class Database:
         if engine.dialect.name == "sqlite":
             writer_bind = engine.execution_options(pwdesk_begin="IMMEDIATE")
         self._writer = sessionmaker(writer_bind, expire_on_commit=False)
+        self._snapshot: ContextVar[Session | None] = ContextVar(
+            f"pwdesk-snapshot-{id(self)}", default=None
+        )
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed."""
+        """A session for reading; nothing it does is committed. Inside ``snapshot()`` it is the
+        snapshot's session, so every read of one use case sees the same state."""
+        shared = self._snapshot.get()
+        if shared is not None:
+            yield shared
+            return
         with self._reader() as session, session.begin():
             yield session
             session.rollback()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """One read transaction that every ``read()`` in this block (and thread) shares: a merge
+        committing meanwhile cannot make a report's sections disagree."""
+        if self._snapshot.get() is not None:
+            with self.read() as session:
+                yield session
+            return
+        with self._reader() as session, session.begin():
+            token = self._snapshot.set(session)
+            try:
+                yield session
+            finally:
+                self._snapshot.reset(token)
+                session.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

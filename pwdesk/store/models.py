@@ -198,6 +198,8 @@ class Versioned:
     """Columns every travelling record has; the other columns are its versioned content."""
 
     RECORD_TYPE: ClassVar[str]
+    # Object fields merged key by key (an audit's answers), so edits to different keys combine.
+    MERGE_BY_KEY: ClassVar[frozenset[str]] = frozenset()
 
     id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
     head: Mapped[str] = mapped_column(String(VERSION_LENGTH))
@@ -288,6 +290,7 @@ class Assessment(Versioned, Base):
 
     __tablename__ = "assessment"
     RECORD_TYPE = "assessment"
+    MERGE_BY_KEY = frozenset({"answers"})
 
     week_id: Mapped[str] = mapped_column(ForeignKey("practice_week.id"))
     kind: Mapped[str] = mapped_column(String(32))
@@ -328,6 +331,7 @@ class Moderation(Versioned, Base):
 
     __tablename__ = "moderation"
     RECORD_TYPE = "moderation"
+    MERGE_BY_KEY = frozenset({"grades"})
 
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessment.id"), index=True)
     moderator: Mapped[str]

@@ -39,6 +39,7 @@ from pwdesk.services.common import NotFound
 from pwdesk.services.exchange import (
     MergeCancelled,
     MergeResult,
+    ResolutionOutdated,
     canonical_dump,
     list_conflicts,
     merge_history,
@@ -138,7 +139,13 @@ def field(qa_week: QaWeek, tmp_path_factory: pytest.TempPathFactory) -> Field:
         merge(b, export_week(a, folder / "a-early.pwx"))
         a_own = [new_audit(a, setup, child=0), new_audit(a, setup, child=1, grade="outstanding")]
         head_a = edit_audit(a, shared, {"overall": answer("good")})
-        head_b = edit_audit(b, shared, {"strengths": answer("Strong life story work.")})
+        # Both grade the overall judgement, differently: a conflict on that answer only; B's
+        # strengths, which A left alone, combine with A's edit.
+        head_b = edit_audit(
+            b,
+            shared,
+            {"overall": answer("outstanding"), "strengths": answer("Strong life story work.")},
+        )
         b_own = [new_audit(b, setup, child=3)]
         # Laptop C audits two children, edits one twice, and changes a child's team.
         c_own = [new_audit(c, setup, child=4), new_audit(c, setup, child=5, grade="inadequate")]
@@ -309,7 +316,10 @@ def make_clash(qa: QaWeek, base: Base, folder: Path, clock_x: Clock, clock_y: Cl
         version_y = edit_audit(
             y,
             base.record,
-            {"placement-stability": answer("inadequate", "Three moves this year.")},
+            {
+                "overall": answer("requires-improvement"),
+                "placement-stability": answer("inadequate", "Three moves this year."),
+            },
             held_on=date(2018, 9, 19),
         )
         packages = (export_week(x, folder / "x.pwx"), export_week(y, folder / "y.pwx"))
@@ -372,7 +382,15 @@ def test_concurrent_edits_are_both_kept_whatever_the_clocks(
             assert x.content["answers"]["overall"]["value"] == "outstanding"
             assert x.content["answers"]["placement-stability"]["value"] == "good"
             assert x.content["held_on"] == "2018-09-18"
-            assert y.content["answers"]["overall"]["value"] == "good"
+            assert y.content["answers"]["overall"]["value"] == "requires-improvement"
+            # They clash on the overall grade alone; Y's other changes would combine.
+            assert [f.name for f in conflict.fields] == ["answers.overall"]
+            assert dict(conflict.fields[0].values) == {
+                made.x: answer("outstanding"),
+                made.y: answer("requires-improvement"),
+            }
+            assert conflict.merged["held_on"] == "2018-09-19"
+            assert conflict.merged["answers"]["placement-stability"]["value"] == "inadequate"
             assert y.content["answers"]["placement-stability"]["value"] == "inadequate"
             assert y.content["held_on"] == "2018-09-19"
             assert not x.local
@@ -427,14 +445,12 @@ def test_resolving_by_taking_one_version_descends_from_both(
         assert row.head == resolution
 
 
-def test_resolving_field_by_field_mixes_the_versions(clash: Clash, clashed: Database) -> None:
-    resolution = resolve_conflict(
-        clashed, clash.record[:8], clash.x[:12], {"held_on": clash.y[:12]}
-    )
+def test_resolving_answer_by_answer_keeps_what_combined(clash: Clash, clashed: Database) -> None:
+    resolution = resolve_conflict(clashed, clash.record[:8], answers={"overall": clash.y[:12]})
     content = version_content(clashed, resolution)
-    assert content["answers"]["overall"]["value"] == "outstanding"  # from X
-    assert content["answers"]["placement-stability"]["value"] == "good"  # from X
-    assert content["held_on"] == "2018-09-19"  # from Y
+    assert content["answers"]["overall"]["value"] == "requires-improvement"  # chosen from Y
+    assert content["answers"]["placement-stability"]["value"] == "inadequate"  # Y alone changed
+    assert content["held_on"] == "2018-09-19"  # Y alone changed it
     with clashed.read() as session:
         stored = session.get(RecordVersion, resolution)
         assert stored is not None
@@ -442,6 +458,33 @@ def test_resolving_field_by_field_mixes_the_versions(clash: Clash, clashed: Data
     merged = merge(clashed, *clash.packages)
     assert merged.conflicts == 0
     assert list_conflicts(clashed) == []
+
+
+def test_a_field_taken_from_one_version_overrides_what_combined(
+    clash: Clash, clashed: Database
+) -> None:
+    resolution = resolve_conflict(
+        clashed, clash.record[:8], clash.x[:12], {"held_on": clash.x[:12]}
+    )
+    content = version_content(clashed, resolution)
+    assert content["answers"]["overall"]["value"] == "outstanding"  # the clash, from X
+    assert content["held_on"] == "2018-09-18"  # named: from X
+    assert content["answers"]["placement-stability"]["value"] == "inadequate"  # combined
+
+
+def test_a_resolution_must_choose_for_every_clash(clash: Clash, clashed: Database) -> None:
+    with pytest.raises(PwdeskError, match=r"Choose a version for answers\.overall"):
+        resolve_conflict(clashed, clash.record, fields={"held_on": clash.x[:12]})
+    assert len(list_conflicts(clashed)) == 1
+
+
+def test_a_resolution_refuses_versions_it_was_not_shown(clash: Clash, clashed: Database) -> None:
+    with pytest.raises(ResolutionOutdated, match="arrived after the conflict was shown"):
+        resolve_conflict(clashed, clash.record, clash.x, shown=[clash.x])
+    assert len(list_conflicts(clashed)) == 1
+    made = resolve_conflict(clashed, clash.record, clash.x, shown=[clash.y, clash.x])
+    assert list_conflicts(clashed) == []
+    assert made
 
 
 @pytest.mark.parametrize(
@@ -637,9 +680,13 @@ def test_a_form_template_travels_with_the_records_that_use_it(
         import_template(db, custom)
         setup = week_of(db)
         draft, _ = draft_of(db, new_audit(db, setup, child=0))
-        record = save_assessment(
-            db, None, replace(draft, template_id="permanency-case-audit-2019", template_version=1)
-        ).id
+        draft = replace(
+            draft,
+            child_id=setup.children[1],
+            template_id="permanency-case-audit-2019",
+            template_version=1,
+        )
+        record = save_assessment(db, None, draft).id
         package = export_week(db, tmp_path / "laptop.pwx")
     finally:
         db.close()

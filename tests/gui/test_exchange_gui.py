@@ -30,7 +30,7 @@ from pytestqt.qtbot import QtBot
 
 from pwdesk.exchange.keys import load_private_key, new_key_pair
 from pwdesk.gui import exchange_dialogs
-from pwdesk.gui.conflicts import DIFFERS, KEPT, ConflictsPage, conflicts_model
+from pwdesk.gui.conflicts import KEPT, ConflictsPage, conflicts_model
 from pwdesk.gui.exchange_dialogs import (
     COUNT_ROWS,
     ExportDialog,
@@ -397,7 +397,8 @@ def test_cancel_stops_a_merge_in_progress_and_nothing_changes(
 def rival_packages(demo_path: Path, tmp_path: Path) -> tuple[Path, Path, str]:
     """Two laptops with copies of one database both change the same audit, then export.
 
-    Alice moves the date; Bob rewrites an evidence note. Gives both packages and the audit.
+    Alice moves the date and rewrites an evidence note; Bob rewrites the same note his own way.
+    They clash on that answer alone. Gives both packages and the audit.
     """
     packages = []
     record_id = ""
@@ -410,12 +411,11 @@ def rival_packages(demo_path: Path, tmp_path: Path) -> tuple[Path, Path, str]:
                 r.id for r in list_records(laptop, "2018-09") if r.kind == "case-audit"
             )
             draft, _ = draft_of(laptop, record_id)
+            answers = {key: dict(value) for key, value in draft.answers.items()}
+            answers["placement-stability"]["note"] = f"{name}'s note: carers now permanent."
+            draft = replace(draft, answers=answers)
             if change == "date":
                 draft = replace(draft, held_on=date(2018, 9, 20))
-            else:
-                answers = {key: dict(value) for key, value in draft.answers.items()}
-                answers["placement-stability"]["note"] = "Bob's note: carers now permanent."
-                draft = replace(draft, answers=answers)
             save_assessment(laptop, record_id, draft)
             packages.append(tmp_path / f"{name.lower()}.pwx")
             export_package(laptop, packages[-1], week_code="2018-09", passphrase=PACKAGE_SECRET)
@@ -456,23 +456,26 @@ def test_a_conflict_is_resolved_taking_one_field_from_each_version(
 
     comparison = page.comparison
     assert comparison is not None
-    assert set(comparison.differing) == {"held_on", "answers"}
+    assert comparison.differing == ["answers.placement-stability"]
     alice = next(v for v in comparison.versions if v.author == "Alice")
     bob = next(v for v in comparison.versions if v.author == "Bob")
+    clash = "answers.placement-stability"
+    assert "Bob's note" in comparison.cells[(clash, bob.id)].text()
+    assert "Alice's note" in comparison.cells[(clash, alice.id)].text()
     assert comparison.cells[("held_on", alice.id)].text().endswith("20 Sep 2018")
-    assert "Bob's note" in comparison.cells[("answers", bob.id)].text()
-    assert f"{DIFFERS} Stability of the placement" in comparison.cells[("answers", bob.id)].text()
     assert comparison.cells[("status", alice.id)].text() == "Completed"
     assert comparison.cells[("kind", alice.id)].text() == "Case audit"
+    assert set(comparison.choices) == {clash}  # the date changed on one side: combined
 
     qtbot.mouseClick(comparison.take_buttons[bob.id], LEFT)
-    assert comparison.chosen_fields() == {"held_on": bob.id, "answers": bob.id}
+    assert comparison.chosen_answers() == {"placement-stability": bob.id}
     assert comparison.take_buttons[bob.id].text() == f"{KEPT} Keeping this version whole"
-    held_on = comparison.choices["held_on"]
-    held_on.setCurrentIndex(held_on.findData(alice.id))
-    assert comparison.chosen_fields() == {"held_on": alice.id, "answers": bob.id}
-    assert comparison.cells[("held_on", alice.id)].text().startswith(f"{KEPT} kept")
-    assert not comparison.cells[("held_on", bob.id)].text().startswith(KEPT)
+    chooser = comparison.choices[clash]
+    chooser.setCurrentIndex(chooser.findData(alice.id))
+    chooser.setCurrentIndex(chooser.findData(bob.id))
+    assert comparison.chosen_answers() == {"placement-stability": bob.id}
+    assert comparison.cells[(clash, bob.id)].text().startswith(f"{KEPT} kept")
+    assert not comparison.cells[(clash, alice.id)].text().startswith(KEPT)
     bob_number = comparison.versions.index(bob) + 1
     assert comparison.take_buttons[bob.id].text() == f"Take version {bob_number} whole"
     window.resize(1200, 820)
@@ -490,6 +493,8 @@ def test_a_conflict_is_resolved_taking_one_field_from_each_version(
     ].get("value")
     assert page.model.rowCount() == 0
     assert page.empty.isVisible()
+    assert page.comparison is None
+    assert not page.resolve_button.isEnabled()
     assert page.message.text() == "Resolved: the record now holds the values you kept."
     with qtbot.waitSignal(window.refreshed, timeout=10_000):
         pass  # the window follows the resolution
@@ -505,6 +510,43 @@ def test_a_conflict_that_arrives_in_one_merge_is_counted_as_one(
     merge_through_dialog(qtbot, dialog, list(rival_packages[:2]))
     assert len(list_conflicts(db)) == 1
     assert dialog.count_labels["conflicts"].text() == "1"
+
+
+def test_a_resolution_is_refused_when_a_version_arrived_after_it_was_shown(
+    qtbot: QtBot, db: Database, demo_path: Path, rival_packages: tuple[Path, Path, str]
+) -> None:
+    alice_package, bob_package, record_id = rival_packages
+    merge_packages(db, [alice_package, bob_package], passphrase=PACKAGE_SECRET)
+    page = ConflictsPage(db)
+    qtbot.addWidget(page)
+    shown(qtbot, page)
+    page.refresh()
+    assert page.comparison is not None
+    assert len(page.comparison.versions) == 2
+    # A third laptop's version of the same note arrives while the QA officer is looking.
+    copy = demo_path.with_name("carol.db")
+    shutil.copyfile(demo_path, copy)
+    carol = open_database(copy, PASSPHRASE, user="Carol")
+    try:
+        draft, _ = draft_of(carol, record_id)
+        answers = {key: dict(value) for key, value in draft.answers.items()}
+        answers["placement-stability"]["note"] = "Carol's note: a review is booked."
+        save_assessment(carol, record_id, replace(draft, answers=answers))
+        carol_package = demo_path.with_name("carol.pwx")
+        export_package(carol, carol_package, week_code="2018-09", passphrase=PACKAGE_SECRET)
+    finally:
+        carol.close()
+    merge_packages(db, [carol_package], passphrase=PACKAGE_SECRET)
+
+    qtbot.mouseClick(page.resolve_button, LEFT)
+    assert "arrived after the conflict was shown" in page.message.text()
+    [conflict] = list_conflicts(db)
+    assert len(conflict.versions) == 3  # nothing was superseded
+    assert page.comparison is not None
+    assert len(page.comparison.versions) == 3  # and the page shows them all now
+    with qtbot.waitSignal(page.resolved, timeout=10_000):
+        qtbot.mouseClick(page.resolve_button, LEFT)
+    assert list_conflicts(db) == []
 
 
 def test_the_conflicts_page_shows_none_when_there_are_none(qtbot: QtBot, db: Database) -> None:

@@ -72,6 +72,7 @@ def start_audit(qtbot: QtBot, window: MainWindow, reference: str) -> RecordEdito
     dialog._start()
     assert dialog.result() == dialog.DialogCode.Accepted
     editor = window.start_record(dialog)
+    assert editor is not None
     qtbot.addWidget(editor)
     with qtbot.waitActive(editor):
         editor.activateWindow()

@@ -155,11 +155,12 @@ def test_a_draft_sheet_says_draft_and_a_completed_one_does_not(
     assert "DRAFT" not in text_of(completed_pdf)
     completed.close()
 
-    # A new audit of the same child, saved but not completed: a draft, which can still print.
+    # A second audit of the same child, chosen deliberately, saved but not completed: a draft,
+    # which can still print.
     draft, _ = draft_of(demo_db, audit.id)
     template = catalogue(demo_db).get(draft.template_id, draft.template_version)
     answers = {key: value for key, value in draft.answers.items() if key != "overall"}
-    state = EditorState(template, replace(draft, answers=answers))
+    state = EditorState(template, replace(draft, answers=answers), second_audit=True)
     editor = RecordEditor(demo_db, state, window.people())
     qtbot.addWidget(editor)
     draft_pdf = editor.feedback_pdf()

@@ -157,3 +157,55 @@ def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path:
     text = re.sub(r"\s+", " ", text)
     assert "1 audit was moderated" in text
     assert "Quality and regularity of supervision 1 0 0.0%" in text
+
+
+def complete_observation(db: Database, leader: str, practitioner: str | None) -> str:
+    template = catalogue(db).get("home-visit-observation")
+    answers = {item.id: answer("good", "Fictional evidence.") for item in template.aspects()}
+    answers |= {
+        "overall": answer("good"),
+        "strengths": answer("Fictional strengths."),
+        "areas-for-development": answer("Fictional areas to develop."),
+    }
+    from sqlalchemy import select
+
+    from pwdesk.store.models import Auditor, Practitioner
+
+    with db.read() as session:
+        leader_id = session.scalar(select(Auditor.id).where(Auditor.name == leader))
+        worker_id = session.scalar(select(Practitioner.id).where(Practitioner.name == practitioner))
+    draft = AssessmentDraft(
+        week_id=find_week(db, "2019-03").id,
+        template_id=template.id,
+        practitioner_id=worker_id,
+        auditor_id=leader_id,
+        held_on=date(2019, 3, 13),
+        answers=answers,
+    )
+    return save_assessment(db, None, draft, status=Status.COMPLETED).id
+
+
+def test_one_completed_observation_fulfils_one_scheduled_observation(qa: Database) -> None:
+    for day in (12, 13):
+        schedule_observation(qa, "2019-03", "home-visit", "Gareth Lumley", None, date(2019, 3, day))
+    schedule_observation(qa, "2019-03", "home-visit", "Gareth Lumley", "Siân Pritchard")
+    complete_observation(qa, "Gareth Lumley", "Siân Pritchard")
+    rows = list_allocations(qa, "2019-03")
+    assert [r.done for r in rows].count(True) == 1
+    # The observation of Siân fulfils the allocation that names her, not an open one.
+    [done] = [r for r in rows if r.done]
+    assert done.practitioner == "Siân Pritchard"
+    complete_observation(qa, "Gareth Lumley", "Siân Pritchard")
+    assert [r.done for r in list_allocations(qa, "2019-03")].count(True) == 2
+    complete_observation(qa, "Rowena Attwell", "Siân Pritchard")  # another observer's
+    assert [r.done for r in list_allocations(qa, "2019-03")].count(True) == 2
+    complete_observation(qa, "Gareth Lumley", None)
+    assert all(r.done for r in list_allocations(qa, "2019-03"))
+
+
+def test_a_case_audit_allocation_is_fulfilled_by_its_own_leader_first(qa: Database) -> None:
+    allocate_audit(qa, "2019-03", "CR700001", "Rowena Attwell")
+    complete_audit(qa, "CR700002", "Rowena Attwell", "good")  # another child: no
+    assert not any(r.done for r in list_allocations(qa, "2019-03"))
+    complete_audit(qa, "CR700001", "Gareth Lumley", "good")  # the child, by someone else
+    assert all(r.done for r in list_allocations(qa, "2019-03"))

@@ -90,7 +90,7 @@ def test_only_completed_case_audits_are_moderated(demo_db: Database) -> None:
         moderate(demo_db, observation.id, {"overall": ModeratedGrade("good")})
     record = first_audits(demo_db, 1)[0]
     draft, _ = draft_of(demo_db, record)
-    new = save_assessment(demo_db, None, draft)  # a draft copy
+    new = save_assessment(demo_db, None, draft, second_audit=True)  # a deliberate draft copy
     with pytest.raises(InvalidRecord, match="Only completed case audits"):
         moderate(demo_db, new.id, {"overall": ModeratedGrade("good")})
 

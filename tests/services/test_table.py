@@ -428,19 +428,21 @@ def test_a_past_week_is_brought_in_from_a_spreadsheet(demo_db: Database, tmp_pat
     assert records["CR201702"].status == "draft"
     assert versions_of(demo_db, records["CR201702"].id) == 1
 
-    # The same file again: the kept id finds its record; the row without an id is new again.
-    assert import_table(demo_db, path) == TableImport(2, 1, 0, 1)
+    # The same file again: the kept id finds its record, and the row without an id would be a
+    # second audit of CR201702, which is refused, naming the audit it already has.
+    with pytest.raises(TableError, match=f"record {records['CR201702'].id}"):
+        import_table(demo_db, path)
     # And the week's own export goes back in without a change.
     out = tmp_path / "2017-out.xlsx"
-    assert export_table(demo_db, "2017-09", out).rows == 3
+    assert export_table(demo_db, "2017-09", out).rows == 2
     before = everything(demo_db)
-    assert import_table(demo_db, out) == TableImport(3, 0, 0, 3)
+    assert import_table(demo_db, out) == TableImport(2, 0, 0, 2)
     assert everything(demo_db) == before
 
 
 def test_a_completed_new_row_needs_every_required_answer(demo_db: Database, tmp_path: Path) -> None:
-    child = list_records(demo_db, WEEK)[0].case_reference
-    assert child is not None
+    child = "CR880002"  # not audited yet this week
+    add_child(demo_db, ChildDetails(child, date(2012, 1, 1), date(2016, 1, 1)))
     path = tmp_path / "one.csv"
     write_csv(
         path,
@@ -474,3 +476,46 @@ def test_xlsx_keeps_text_that_looks_like_a_formula_as_text(
     assert everything(demo_db) == before
     draft, _ = draft_of(demo_db, rows[0][0])
     assert draft.answers["recording"]["note"] == "=1+1 records are behind; café notes (Siân)."
+
+
+def test_a_new_row_for_a_child_already_audited_is_refused_naming_the_record(
+    demo_db: Database, exported: Path
+) -> None:
+    header, *rows = read_csv(exported)
+    existing = rows[4][0]
+    reference = rows[4][header.index("case_reference")]
+    mistyped = [*rows[4]]
+    mistyped[0] = str(uuid.uuid4())  # a mistyped id reads as a new record
+    cleared = [*rows[4]]
+    cleared[0] = ""
+    write_csv(exported, [header, *rows, mistyped, cleared])
+    before = everything(demo_db)
+
+    with pytest.raises(TableError) as refused:
+        import_table(demo_db, exported)
+
+    problem = (
+        f"column record_id: {reference} already has a case audit this week, record {existing}; "
+        "give that id in record_id to change it."
+    )
+    assert refused.value.problems == [f"Row 44, {problem}", f"Row 45, {problem}"]
+    assert everything(demo_db) == before
+
+
+def test_two_new_rows_for_one_child_are_refused(demo_db: Database, tmp_path: Path) -> None:
+    week = create_week(
+        demo_db, WeekDetails("2019-03", "March 2019", date(2019, 3, 11), date(2019, 3, 15))
+    )
+    assert week.id
+    add_child(demo_db, ChildDetails("CR880001", date(2012, 1, 1), date(2016, 1, 1)))
+    table = tmp_path / "new.csv"
+    row = ["", "2019-03", "permanency-case-audit", "CR880001", "draft"]
+    write_csv(table, [["record_id", "week", "template", "case_reference", "status"], row, row])
+    before = everything(demo_db)
+    with pytest.raises(TableError) as refused:
+        import_table(demo_db, table)
+    assert refused.value.problems == [
+        "Row 3, column case_reference: row 2 already adds a case audit of CR880001 this week; "
+        "give each child one row."
+    ]
+    assert everything(demo_db) == before

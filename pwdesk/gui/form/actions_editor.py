@@ -51,6 +51,7 @@ class ActionLine:
     owner: str
     due_on: date | None
     action_id: str | None = None
+    base: str | None = None  # the action's version the form holds, the base of its next save
 
 
 @dataclass
@@ -61,6 +62,7 @@ class _Row:
     owner: str = ""
     due_text: str = ""
     action_id: str | None = None
+    base: str | None = None
 
     def cell(self, column: int) -> str:
         return (self.description, self.owner, self.due_text)[column]
@@ -164,6 +166,7 @@ class ActionsModel(QAbstractTableModel):
                 row.owner.strip(),
                 parse_date(row.due_text.strip()),
                 row.action_id,
+                row.base,
             )
             for row in self._rows
             if not row.is_blank()
@@ -178,6 +181,7 @@ class ActionsModel(QAbstractTableModel):
                 line.owner,
                 line.due_on.isoformat() if line.due_on else "",
                 line.action_id,
+                line.base,
             )
             for line in lines
         ]
