@@ -435,12 +435,20 @@ class VersionComparison(QWidget):
             self.choices[name] = chooser
             grid.addWidget(chooser, row, keep_column, Qt.AlignmentFlag.AlignTop)
         else:
-            combined = varies or any(c.startswith(name + ".") for c in self.differing)
-            note = QLabel(
-                "Combined: each change was made in one version only"
-                if combined
-                else "Same in every version"
-            )
+            clashing = {
+                c.removeprefix(name + ".") for c in self.differing if c.startswith(name + ".")
+            }
+            if isinstance(every[0], Mapping):
+                maps = [v if isinstance(v, Mapping) else {} for v in every]
+                keys = {key for answers in maps for key in answers} - clashing
+                varies = any(len({repr(a.get(k)) for a in maps}) > 1 for k in keys)
+            if varies:
+                words = "Combined: each change was made in one version only"
+            elif clashing:
+                words = "The same, but for the answers above"
+            else:
+                words = "Same in every version"
+            note = QLabel(words)
             note.setWordWrap(True)
             note.setObjectName("muted")
             grid.addWidget(note, row, keep_column, Qt.AlignmentFlag.AlignTop)

@@ -372,7 +372,8 @@ COUNT_ROWS = (
     ("updated", "Updated", "records moved on to a later version"),
     ("unchanged", "Unchanged", "records this database already had"),
     ("stale", "Stale", "older versions of records that have moved on here (nothing lost)"),
-    ("conflicts", "In conflict", "changed on two devices since they last met"),
+    ("merged", "Combined", "changed on several devices, in different answers: both kept"),
+    ("conflicts", "In conflict", "the same answer changed differently on two devices"),
 )
 
 

@@ -55,6 +55,12 @@ def _keep_problem(error: Exception) -> str:
         return str(error)
     if isinstance(error, OSError) and error.strerror:
         return f"the disk refused it ({error.strerror.lower()})."
+    # The driver's own words (SQLite's "database is locked"), never any typed text.
+    reason = str(getattr(error, "orig", "")).lower()
+    if "locked" in reason or "busy" in reason:
+        return "the database is busy, perhaps with a merge."
+    if "disk" in reason or "full" in reason:
+        return "the disk is full or cannot be written."
     return f"the database refused it ({type(error).__name__})."
 
 
@@ -484,6 +490,7 @@ class RecordEditor(QWidget):
         self.base_version = (
             saved.version if saved.outcome == "conflict" and saved.version else opened.version
         )
+        # (saved.version is the save's own version in a conflict: see services.common.put.)
         rows = record_actions(self.db, saved.id)
         self._opened_actions = [
             ActionLine(row.description, row.owner, row.due_on, row.id, row.version) for row in rows

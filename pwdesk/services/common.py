@@ -158,7 +158,9 @@ def _put_over(
     kept = {h for h in heads if h not in ancestors(mine, history.parents_of)} | {mine}
     settled = settle_heads(session, db, record, kept)
     session.flush()
-    return Saved(record.id, settled.head, settled.outcome, settled.conflicts)
+    # In a conflict the record shows one head meanwhile; the save's own version is ``mine``.
+    version = mine if settled.outcome == "conflict" else settled.head
+    return Saved(record.id, version, settled.outcome, settled.conflicts)
 
 
 def delete(

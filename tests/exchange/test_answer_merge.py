@@ -4,10 +4,13 @@ and only an answer changed differently on two laptops is a conflict."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from pwdesk.cli import main
 from pwdesk.domain.answers import answer
@@ -161,3 +164,66 @@ def test_the_same_aspect_edited_on_two_laptops_is_one_conflict_on_that_aspect(
         assert answers["childs-voice"]["value"] == "inadequate"  # laptop 1 alone changed it
     finally:
         after.close()
+
+
+LAPTOP_EDITS = st.lists(
+    st.dictionaries(st.sampled_from(ASPECTS), st.sampled_from(GRADES[:1] + GRADES[2:]), max_size=3),
+    min_size=3,
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example builds four databases
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(edits=LAPTOP_EDITS, seed=st.integers(0, 2**16))
+def test_random_edits_merge_alike_in_any_order_and_lose_no_answer(
+    qa_week: QaWeek,
+    shared: tuple[Path, str],
+    tmp_path_factory: pytest.TempPathFactory,
+    edits: list[dict[str, str]],
+    seed: int,
+) -> None:
+    package, record = shared
+    folder = tmp_path_factory.mktemp("random")
+    laptops = laptops_edit(qa_week, shared, folder / "laptops", edits)
+    every = [package, *laptops]
+    orders = [random.Random(seed + n).sample(every, len(every)) for n in range(3)]
+    dumps = []
+    for number, order in enumerate(orders):
+        qa = qa_copy(qa_week, folder / f"qa-{number}.db")
+        try:
+            merge(qa, *order)
+            dump = canonical_dump(qa)
+            merge(qa, *reversed(order))  # repeated, in another order: nothing changes
+            assert canonical_dump(qa) == dump
+            dumps.append(dump)
+            if number == 0:
+                # What the record holds: its one head, or, in a conflict, everything combined
+                # so far with each clash's values beside it.
+                conflicts = list_conflicts(qa)
+                head = open_record(qa, record).draft.answers
+                if conflicts:
+                    head = conflicts[0].merged["answers"]
+                clashes = {
+                    clash.name: [value for _, value in clash.values]
+                    for conflict in conflicts
+                    for clash in conflict.fields
+                }
+        finally:
+            qa.close()
+    assert dumps[1] == dumps[0]
+    assert dumps[2] == dumps[0]
+    for number, grades in enumerate(edits):
+        for aspect, grade in grades.items():
+            given = answer(grade, f"Laptop {number}.")
+            assert head[aspect] == given or given in clashes.get(f"answers.{aspect}", [])
+    untouched = set(ASPECTS) - {aspect for grades in edits for aspect in grades}
+    assert all(head[aspect]["value"] == "good" for aspect in untouched)
+    edited_by = {aspect: sum(aspect in g for g in edits) for aspect in ASPECTS}
+    assert {name.removeprefix("answers.") for name in clashes} == {
+        aspect for aspect, count in edited_by.items() if count > 1
+    }
