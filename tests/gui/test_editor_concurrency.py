@@ -31,18 +31,15 @@ from pwdesk.services.exchange import export_package, list_conflicts, merge_packa
 from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database, open_database
 from tests.conftest import PASSPHRASE
+from tests.gui.conftest import open_editor
 
 SECRET = "laptop package passphrase"
 WEEK = "2018-09"
 
 
 @pytest.fixture
-def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> MainWindow:
-    main = MainWindow(demo_db, settings_file(tmp_path))
-    qtbot.addWidget(main)
-    with qtbot.waitSignal(main.refreshed, timeout=10_000):
-        main.show()
-    return main
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 @pytest.fixture
@@ -53,12 +50,6 @@ def audit(demo_db: Database) -> RecordRow:
         for row in list_records(demo_db, WEEK)
         if row.kind == "case-audit" and record_actions(demo_db, row.id)
     )
-
-
-def open_editor(qtbot: QtBot, window: MainWindow, record_id: str) -> RecordEditor:
-    editor = window.open_record(record_id)
-    qtbot.addWidget(editor)
-    return editor
 
 
 def grade(editor: RecordEditor, item_id: str, grade_id: str) -> None:

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from pwdesk.gui import printing
-from pwdesk.gui.main_window import MainWindow, settings_file
+from pwdesk.gui.main_window import MainWindow
 from pwdesk.gui.printing import page_images, pdf_file_name, render_pdf, save_pdf
 from pwdesk.gui.record_editor import EditorState, RecordEditor
 from pwdesk.reports.palette import grade_colours
 from pwdesk.services.assessments import RecordRow, Status, draft_of, list_records
 from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database
+from tests.gui.conftest import open_editor
 
 A4_POINTS = (595.28, 841.89)
 
@@ -35,12 +36,8 @@ LONG_EVIDENCE = " ".join(
 
 
 @pytest.fixture
-def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> MainWindow:
-    main = MainWindow(demo_db, settings_file(tmp_path))
-    qtbot.addWidget(main)
-    with qtbot.waitSignal(main.refreshed, timeout=10_000):
-        main.show()
-    return main
+def window(demo_window: MainWindow) -> MainWindow:
+    return demo_window
 
 
 @pytest.fixture
@@ -51,12 +48,6 @@ def audit(demo_db: Database) -> RecordRow:
         for row in list_records(demo_db, "2018-09")
         if row.kind == "case-audit" and row.status == Status.COMPLETED
     )
-
-
-def open_editor(qtbot: QtBot, window: MainWindow, record_id: str) -> RecordEditor:
-    editor = window.open_record(record_id)
-    qtbot.addWidget(editor)
-    return editor
 
 
 def pages_of(pdf: bytes | Path) -> PdfReader:
