@@ -104,7 +104,7 @@ def create_from_args(args: argparse.Namespace) -> Database:
     if path is not None:
         if path.exists():
             raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
     passphrase = None if path is None else read_passphrase(args, confirm=True)
     return create_database(
         path,

@@ -38,10 +38,13 @@ from pwdesk.domain.versions import canonical_json
 MAGIC = b"PWDESK-PWX\x00"
 FORMAT_VERSION = 1
 MAX_HEADER_BYTES = 64 * 1024
-MAX_PACKAGE_BYTES = 512 * 1024 * 1024
-MAX_PAYLOAD_BYTES = 1024 * 1024 * 1024
+MAX_PACKAGE_BYTES = 256 * 1024 * 1024
+MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
-MAX_SCRYPT_N = 2**20
+# A forged header may ask for at most twice the work pwdesk writes: well under a second and
+# 64 MB of memory (scrypt needs 128 * n * r bytes), never the minutes and gigabytes it asks for.
+MAX_SCRYPT_N, MAX_SCRYPT_R, MAX_SCRYPT_P = 2 * SCRYPT_N, SCRYPT_R, SCRYPT_P
+MAX_INTEGER_DIGITS = 19  # what a 64-bit integer needs; a longer one is never genuine
 HKDF_INFO = b"pwdesk pwx 1 x25519"
 _LENGTH = struct.Struct(">I")
 
@@ -146,7 +149,7 @@ def seal(
 def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
     """The header, the authenticated bytes before the ciphertext, and the ciphertext."""
     if len(data) > MAX_PACKAGE_BYTES:
-        raise PackageError("The package is larger than pwdesk accepts (512 MB).")
+        raise PackageError("The package is larger than pwdesk accepts (256 MB).")
     if not data.startswith(MAGIC):
         raise PackageError("This file is not a pwdesk export package.")
     start = len(MAGIC) + _LENGTH.size
@@ -157,10 +160,7 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
         raise PackageError("The package header is too large to be genuine.")
     if len(data) < start + length + 16:
         raise PackageError("The package is truncated: it ends before its content.")
-    try:
-        header = json.loads(data[start : start + length].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise PackageError("The package header is damaged.") from None
+    header = strict_json(data[start : start + length], "The package header is damaged.")
     if not isinstance(header, dict):
         raise PackageError("The package header is damaged.")
     version = header.get("format")
@@ -169,6 +169,41 @@ def read_header(data: bytes) -> tuple[dict[str, Any], bytes, bytes]:
             f"The package is in format {version!r}; this pwdesk reads format {FORMAT_VERSION}."
         )
     return header, data[: start + length], data[start + length :]
+
+
+class _Refused(ValueError):
+    """A JSON value pwdesk never writes: NaN, infinity, a huge integer, a repeated key."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(name)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _Refused("integer")
+    return int(text)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _Refused("repeated key")
+    return found
+
+
+def strict_json(data: bytes, problem: str) -> Any:
+    """JSON as pwdesk writes it, or PackageError(``problem``): UTF-8, no NaN or infinity, no
+    integer longer than a 64-bit one, no key given twice, nesting Python can follow."""
+    try:
+        return json.loads(
+            data.decode("utf-8"),
+            parse_constant=_no_constant,
+            parse_int=_bounded_int,
+            object_pairs_hook=_unique_keys,
+        )
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise PackageError(problem) from None
 
 
 def _whole(value: Any) -> int:
@@ -188,7 +223,12 @@ def _key_for(
         if passphrase is None:
             raise PackageError("This package is locked with a passphrase; give the passphrase.")
         n, r, p = (_whole(encryption.get(name)) for name in ("n", "r", "p"))
-        if not (2 <= n <= MAX_SCRYPT_N and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+        if not (
+            2 <= n <= MAX_SCRYPT_N
+            and n & (n - 1) == 0
+            and 1 <= r <= MAX_SCRYPT_R
+            and 1 <= p <= MAX_SCRYPT_P
+        ):
             raise PackageError("The package header asks for key settings pwdesk does not allow.")
         return _scrypt(passphrase, _unb64(encryption.get("salt"), "salt"), n, r, p)
     if scheme == "x25519-hkdf-sha256":
@@ -240,11 +280,10 @@ def open_package(
     except zlib.error:
         raise PackageError("The package content is damaged.") from None
     if len(raw) > MAX_PAYLOAD_BYTES or inflater.unconsumed_tail:
-        raise PackageError("The package content is larger than pwdesk accepts (1 GB).")
-    try:
-        payload = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise PackageError("The package content is not readable data.") from None
+        raise PackageError("The package content is larger than pwdesk accepts (256 MB).")
+    if not inflater.eof or inflater.unused_data:
+        raise PackageError("The package content is damaged: its compressed data is incomplete.")
+    payload = strict_json(raw, "The package content is not readable data.")
     if not isinstance(payload, dict):
         raise PackageError("The package content is not readable data.")
     return OpenedPackage(header, payload, str(signer), hashlib.sha256(data).hexdigest())

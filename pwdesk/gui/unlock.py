@@ -161,7 +161,7 @@ class CreateDatabaseDialog(_PassphraseDialog):
             self.again.setFocus()
         else:
             path = self.path
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
             self._run(lambda: create_database(path, passphrase), "Creating the database…")
 
 

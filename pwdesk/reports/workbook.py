@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pwdesk.reports.cells import put_cell
 from pwdesk.reports.palette import grade_colours
 from pwdesk.reports.summary_report import ReportContent
 
@@ -40,12 +41,12 @@ def _table(
 ) -> int:
     """Write a table at row ``top``; returns the row after it."""
     for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=top, column=column, value=header)
+        cell = put_cell(sheet, top, column, header)
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for offset, values in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=top + offset, column=column, value=value)
+            cell = put_cell(sheet, top + offset, column, value)
             if isinstance(value, float) and headers[column - 1].endswith("%"):
                 cell.number_format = "0.0%"
     return top + len(rows) + 2
@@ -72,12 +73,12 @@ def _summary(book: Workbook, content: ReportContent) -> None:
     ]
     row = 3
     for label, value in facts:
-        sheet.cell(row=row, column=1, value=label).font = HEADER_FONT
-        sheet.cell(row=row, column=2, value=value)
+        put_cell(sheet, row, 1, label).font = HEADER_FONT
+        put_cell(sheet, row, 2, value)
         row += 1
     row += 1
     grades = [grade.label for grade in stats.scale.choices]
-    sheet.cell(row=row, column=1, value="Grades per aspect").font = TITLE_FONT
+    put_cell(sheet, row, 1, "Grades per aspect").font = TITLE_FONT
     aspect_rows = [
         [
             a.label,
@@ -92,9 +93,7 @@ def _summary(book: Workbook, content: ReportContent) -> None:
         header = sheet.cell(row=row - len(aspect_rows) - 2, column=grade_index)
         header.fill = PatternFill("solid", fgColor=fill.lstrip("#"))
     if content.compared_week is not None:
-        sheet.cell(
-            row=row, column=1, value=f"Change since {content.compared_week.code}"
-        ).font = TITLE_FONT
+        put_cell(sheet, row, 1, f"Change since {content.compared_week.code}").font = TITLE_FONT
         changes = [
             [
                 c.label,
@@ -112,7 +111,7 @@ def _summary(book: Workbook, content: ReportContent) -> None:
         ]
         row = _table(sheet, row + 1, headers, changes)
     if stats.by_cohort:
-        sheet.cell(row=row, column=1, value="Good or better by cohort").font = TITLE_FONT
+        put_cell(sheet, row, 1, "Good or better by cohort").font = TITLE_FONT
         headers = ["Aspect", *[f"{c.name} %" for c in stats.by_cohort]]
         cohort_rows = [
             [aspect.label, *[_percent(c.aspects[i].good_or_better_pct) for c in stats.by_cohort]]
@@ -122,7 +121,7 @@ def _summary(book: Workbook, content: ReportContent) -> None:
             ["Overall grade", *[_percent(c.overall.good_or_better_pct) for c in stats.by_cohort]]
         )
         row = _table(sheet, row + 1, headers, cohort_rows)
-    sheet.cell(row=row, column=1, value="Observations by kind").font = TITLE_FONT
+    put_cell(sheet, row, 1, "Observations by kind").font = TITLE_FONT
     observation_rows = [
         [
             stats.observation_labels[kind],

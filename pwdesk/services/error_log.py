@@ -37,7 +37,7 @@ def log_failure(
     folder: Path, kind: type[BaseException], tb: TracebackType | None, at: datetime
 ) -> Path:
     """Append a failure to the error log in ``folder``; the log's path."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / LOG_NAME
     if path.exists() and path.stat().st_size > MAX_LOG_BYTES:
         path.unlink()

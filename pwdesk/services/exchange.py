@@ -32,8 +32,15 @@ from pwdesk.domain.versions import (
     merge_heads,
     version_id,
 )
+from pwdesk.exchange import package as package_format
 from pwdesk.exchange.keys import new_signing_key, signing_key_from_hex
-from pwdesk.exchange.package import OpenedPackage, PackageError, fingerprint, open_package, seal
+from pwdesk.exchange.package import (
+    OpenedPackage,
+    PackageError,
+    fingerprint,
+    open_package,
+    seal,
+)
 from pwdesk.services.common import NotFound
 from pwdesk.services.files import write_atomically
 from pwdesk.services.templates import built_in_templates, catalogue
@@ -72,6 +79,7 @@ from pwdesk.store.records import (
 MODELS: dict[str, type[Versioned]] = {model.RECORD_TYPE: model for model in VERSIONED_MODELS}
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _CHUNK = 500
+MAX_RECORDS = 1_000_000  # records in one package: far above a council's year of Practice Weeks
 
 
 class MergeCancelled(PwdeskError):
@@ -419,7 +427,14 @@ def _check_payload(name: str, opened: OpenedPackage, verified: CheckCache) -> Ch
                 name, f"a form template in it is malformed: {error.problems[0]}"
             ) from None
         templates.append((template.id, template.version, source))
+    if len(raw_records) > MAX_RECORDS:
+        raise _problem(name, f"it holds more than {MAX_RECORDS:,} records, which pwdesk refuses.")
     records = tuple(_check_record(name, raw, verified) for raw in raw_records)
+    seen: set[str] = set()
+    for record in records:
+        if record.id in seen:
+            raise _problem(name, f"it holds record {record.id} more than once.")
+        seen.add(record.id)
     return CheckedPackage(name, opened, records, tuple(templates))
 
 
@@ -432,6 +447,12 @@ def read_package(
 ) -> CheckedPackage:
     """Open, decrypt, verify and check one package file, writing nothing anywhere."""
     try:
+        limit = package_format.MAX_PACKAGE_BYTES
+        if path.stat().st_size > limit:  # checked before a byte of it is read
+            raise PackageError(
+                f"{path.name}: the package is larger than pwdesk accepts "
+                f"({limit // (1024 * 1024)} MB)."
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise PwdeskError(f"There is no file {path}.") from None

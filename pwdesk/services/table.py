@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pwdesk.domain.answers import answer_problems, missing_required, note_of, value_of
+from pwdesk.domain.cells import csv_text, from_csv_text, has_xlsx_unsafe
 from pwdesk.domain.dates import parse_date
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.grades import NOT_APPLICABLE_ID, GradeScale
@@ -75,7 +76,6 @@ _ROLE_TEXTS = (ItemRole.STRENGTHS, ItemRole.DEVELOPMENT, ItemRole.REFLECTION)
 _OTHER_TYPES = (ItemType.YES_NO, ItemType.DATE, ItemType.NUMBER, ItemType.CHOICE, ItemType.TEXT)
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d+$")
 # Characters an XLSX file cannot hold (control characters other than tab and line breaks).
-_NOT_IN_XLSX = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 class TableError(PwdeskError):
@@ -273,7 +273,7 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 def _csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
@@ -289,6 +289,8 @@ def _xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from pwdesk.reports.cells import put_cell
+
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = "Case audits"
@@ -300,17 +302,15 @@ def _xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
         for index, value in enumerate(row, start=1):
             if value is None or value == "":
                 continue
-            if isinstance(value, str) and _NOT_IN_XLSX.search(value):
+            if isinstance(value, str) and has_xlsx_unsafe(value):
                 raise TableError(
                     [
                         f"Record {row[0]} holds a control character in its {headers[index - 1]} "
                         "column, which an XLSX file cannot store; export to CSV instead."
                     ]
                 )
-            cell = sheet.cell(row=row_number, column=index, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text that starts with "=" stays text, not a formula
-            elif isinstance(value, date):
+            cell = put_cell(sheet, row_number, index, value)  # text stays text, never a formula
+            if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
             longest = max((len(line) for line in _csv_text(value).splitlines()), default=0)
             widths[index - 1] = max(widths[index - 1], longest)
@@ -358,7 +358,8 @@ def _read_csv(path: Path) -> list[list[Any]]:
     # Excel saves ';'-separated CSV where the decimal mark is a comma.
     delimiter = ";" if "," not in first_line and ";" in first_line else ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [[from_csv_text(cell) for cell in row] for row in rows]
     except csv.Error as error:
         raise TableError([f"{path.name} is not a readable CSV file: {error}."]) from None
 

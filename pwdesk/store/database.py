@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -259,6 +260,18 @@ def _login_name() -> str:
         return "unknown"
 
 
+def _create_private_file(path: Path) -> None:
+    """Create the empty database file readable by its owner alone (0600 on POSIX). SQLite gives
+    the -wal and -shm files beside it the same permissions."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.") from None
+    except OSError as error:
+        raise DatabaseError(f"{path} cannot be created: {error.strerror}.") from None
+    os.close(descriptor)
+
+
 def create_database(
     path: Path | None = None,
     passphrase: str | None = None,
@@ -273,7 +286,13 @@ def create_database(
         raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.")
     if path is not None and not path.parent.is_dir():
         raise DatabaseError(f"The folder {path.parent} does not exist.")
-    engine = _engine_for(path, url, passphrase)
+    engine = _engine_for(path, url, passphrase)  # checks the passphrase; connects later
+    if path is not None:
+        try:
+            _create_private_file(path)
+        except BaseException:
+            engine.dispose()
+            raise
     try:
         migrations.upgrade(engine)
         with engine.begin() as connection:

@@ -620,3 +620,35 @@ def test_any_mutation_is_refused_whole_or_is_no_mutation_at_all(
     else:
         assert mutated == original, "a changed package was accepted"
         assert result.packages == 1
+
+
+def test_a_record_given_twice_in_one_package_is_refused(
+    world: World, target: Database, tmp_path: Path
+) -> None:
+    _, payload = payload_of(world.good)
+    payload["records"].append(payload["records"][-1])
+    crafted = reseal(payload, tmp_path / "twice.pwx")
+    assert "more than once" in refused(target, crafted, world)
+
+
+def test_a_package_with_more_records_than_the_cap_is_refused(
+    world: World, target: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, payload = payload_of(world.good)
+    monkeypatch.setattr("pwdesk.services.exchange.MAX_RECORDS", len(payload["records"]) - 1)
+    assert "which pwdesk refuses" in refused(target, world.good, world)
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(
+    world: World, target: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.pwx"
+    with big.open("wb") as sparse:  # a large file that holds nothing, so reading it would show
+        sparse.truncate(64 * 1024 * 1024)
+    monkeypatch.setattr("pwdesk.exchange.package.MAX_PACKAGE_BYTES", 32 * 1024 * 1024)
+    monkeypatch.setattr(Path, "read_bytes", _never_read)
+    assert "larger than pwdesk accepts (32 MB)" in refused(target, big, world)
+
+
+def _never_read(self: Path) -> bytes:
+    raise AssertionError(f"{self.name} was read although its size alone refuses it")

@@ -25,6 +25,12 @@ from pwdesk.exchange.keys import (
 from pwdesk.exchange.package import (
     FORMAT_VERSION,
     MAGIC,
+    MAX_SCRYPT_N,
+    MAX_SCRYPT_P,
+    MAX_SCRYPT_R,
+    SCRYPT_N,
+    SCRYPT_P,
+    SCRYPT_R,
     PackageError,
     fingerprint,
     open_package,
@@ -221,6 +227,10 @@ def test_forged_key_settings_are_refused_before_any_work(passphrase_package: byt
     header, _, _ = read_header(passphrase_package)
     for settings in (
         {"n": 2**21},  # 2 GB of memory: refused, never attempted
+        {"n": 2**20, "r": 32, "p": 16},  # minutes and gigabytes
+        {"n": 2**17},  # four times pwdesk's own setting: too much to pay for a stranger
+        {"r": 9},
+        {"p": 2},
         {"n": 3000},
         {"r": 0},
         {"p": 64},
@@ -385,7 +395,13 @@ def test_a_signer_that_is_not_a_key_is_refused(keys: KeyPair) -> None:
         (zlib.compress(b"\xff\xfe not UTF-8"), "not readable data"),
         (zlib.compress(b"{not json"), "not readable data"),
         (zlib.compress(b"[1, 2, 3]"), "not readable data"),
-        (b"", "not readable data"),
+        (b"", "compressed data is incomplete"),
+        (zlib.compress(b'{"records": []}')[:-3], "compressed data is incomplete"),
+        (zlib.compress(b'{"records": []}') + b"trailing", "compressed data is incomplete"),
+        (zlib.compress(b'{"kind": NaN}'), "not readable data"),
+        (zlib.compress(b'{"kind": Infinity}'), "not readable data"),
+        (zlib.compress(b'{"kind": 1, "kind": 2}'), "not readable data"),
+        (zlib.compress(b'{"n": ' + b"9" * 5000 + b"}"), "not readable data"),
     ],
 )
 def test_signed_but_unreadable_content_is_named(
@@ -432,3 +448,15 @@ def test_a_deeply_nested_header_is_refused_with_a_sentence() -> None:
 def test_deeply_nested_content_is_refused_with_a_sentence(keys: KeyPair) -> None:
     data = seal_raw(zlib.compress(b"[" * 100_000), keys.public, Ed25519PrivateKey.generate())
     opening_error(data, private_key=keys.private)
+
+
+def test_the_most_a_forged_header_may_ask_is_paid_and_refused_with_a_sentence(
+    passphrase_package: bytes,
+) -> None:
+    header, _, _ = read_header(passphrase_package)
+    encryption = {**header["encryption"], "n": MAX_SCRYPT_N, "r": MAX_SCRYPT_R, "p": MAX_SCRYPT_P}
+    forged = with_header(passphrase_package, {**header, "encryption": encryption})
+    assert "cannot be opened" in opening_error(forged, passphrase=PACKAGE_PASSPHRASE)
+    # scrypt needs 128 * n * r bytes (times p in turn): at most twice what pwdesk writes.
+    assert 128 * MAX_SCRYPT_N * MAX_SCRYPT_R * MAX_SCRYPT_P <= 64 * 1024 * 1024
+    assert MAX_SCRYPT_N * MAX_SCRYPT_R * MAX_SCRYPT_P <= 2 * SCRYPT_N * SCRYPT_R * SCRYPT_P

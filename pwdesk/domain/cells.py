@@ -1,0 +1,35 @@
+"""Text for spreadsheet cells that a spreadsheet program can never run as a formula.
+
+Following the OWASP guidance on CSV injection, a text cell that begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return is written with a leading apostrophe in CSV, which Excel and
+LibreOffice show as text; pwdesk's own import takes the apostrophe off again. XLSX cells are
+stored as text, never as formulas, and characters XLSX cannot hold are replaced.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+REPLACEMENT = "\ufffd"
+
+
+def csv_text(text: str) -> str:
+    """A text cell for CSV, neutralised if a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def from_csv_text(text: str) -> str:
+    """A CSV cell as pwdesk wrote it, with a neutralising apostrophe taken off."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def has_xlsx_unsafe(text: str) -> bool:
+    """Whether the text holds a control character an XLSX file cannot store."""
+    return _NOT_IN_XLSX.search(text) is not None
+
+
+def xlsx_text(text: str) -> str:
+    """A text cell for XLSX: every character an XLSX file cannot store replaced by U+FFFD."""
+    return _NOT_IN_XLSX.sub(REPLACEMENT, text)
