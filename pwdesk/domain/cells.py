@@ -15,14 +15,18 @@ _NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 REPLACEMENT = "\ufffd"
 
 
+_ESCAPED = (*FORMULA_STARTS, "'")
+
+
 def csv_text(text: str) -> str:
-    """A text cell for CSV, neutralised if a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A text cell for CSV, neutralised if a spreadsheet would read it as a formula. Text that
+    already begins with an apostrophe gets one more, so reading it back is exact."""
+    return "'" + text if text.startswith(_ESCAPED) else text
 
 
 def from_csv_text(text: str) -> str:
     """A CSV cell as pwdesk wrote it, with a neutralising apostrophe taken off."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+    return text[1:] if text.startswith("'") and text[1:].startswith(_ESCAPED) else text
 
 
 def has_xlsx_unsafe(text: str) -> bool:

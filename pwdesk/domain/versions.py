@@ -119,19 +119,28 @@ UNKNOWN: Any = _Unknown()
 _ABSENT: Any = object()
 
 
+def _reach(versions: Iterable[str], parents_of: ParentsOf) -> set[str]:
+    """The versions given and every version reachable from them through parents."""
+    seen: set[str] = set()
+    stack = list(versions)
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(parents_of(current))
+    return seen
+
+
 def merge_bases(left: Iterable[str], right: Iterable[str], parents_of: ParentsOf) -> list[str]:
     """The best common ancestors of two sets of versions (each set counting as one side).
 
-    A common ancestor is best when no other common ancestor descends from it. Sorted, so the
-    result does not depend on the order anything was stored in.
+    A common ancestor is best when no other common ancestor descends from it. Linear in the
+    history: the ancestors of a common ancestor are common too, so one walk from the parents of
+    every common version finds all that are superseded. Sorted, so the result does not depend
+    on the order anything was stored in.
     """
-    left_set, right_set = set(left), set(right)
-    on_left = set(left_set).union(*(ancestors(v, parents_of) for v in left_set))
-    on_right = set(right_set).union(*(ancestors(v, parents_of) for v in right_set))
-    common = on_left & on_right
-    superseded: set[str] = set()
-    for version in common:
-        superseded |= ancestors(version, parents_of) & common
+    common = _reach(left, parents_of) & _reach(right, parents_of)
+    superseded = _reach((p for version in common for p in parents_of(version)), parents_of)
     return sorted(common - superseded)
 
 

@@ -474,7 +474,13 @@ class RecordEditor(QWidget):
     def _after_save(self, saved: Saved) -> None:
         """Take up what the save made: the base of the next save, and the actions' ids."""
         opened = open_record(self.db, saved.id)
-        if saved.outcome == "merged":
+        # The record holds changes made elsewhere when this save merged with them, or when it
+        # changed nothing over a record that had moved on: the form must show them, or its next
+        # save would undo them.
+        moved = saved.outcome == "merged" or (
+            saved.version is None and self.base_version not in (None, opened.version)
+        )
+        if moved:
             # The record now holds changes made elsewhere too: show them, so the next save
             # starts from everything rather than undoing them.
             self._loading = True
@@ -495,7 +501,7 @@ class RecordEditor(QWidget):
         self._opened_actions = [
             ActionLine(row.description, row.owner, row.due_on, row.id, row.version) for row in rows
         ]
-        if saved.outcome == "merged":
+        if moved:
             self.form.set_action_lines(list(self._opened_actions))
             return
         by_id = {row.id: row for row in rows}
@@ -518,6 +524,11 @@ class RecordEditor(QWidget):
                 kept.append(replace(line, action_id=found.id, base=found.version))
             else:
                 kept.append(line)
+        # Actions agreed elsewhere meanwhile (a merge) join the form rather than stay unseen.
+        kept.extend(
+            ActionLine(row.description, row.owner, row.due_on, row.id, row.version)
+            for row in unclaimed
+        )
         self._loading = True
         self.form.set_action_lines(kept)
         self._loading = False

@@ -221,6 +221,12 @@ def set_record_actions_in(
     kept: set[str] = set()
     for line in lines:
         action_id = line.action_id if line.action_id in existing else None
+        if action_id is None and line.action_id and line.base is not None:
+            # Deleted elsewhere while the form held it: the edit meets the deletion as a
+            # conflict, rather than coming back as a new action with its status reset.
+            deleted = session.get(Action, line.action_id)
+            if deleted is not None and deleted.assessment_id == record_id:
+                action_id = deleted.id
         fields = {
             "week_id": record.week_id,
             "assessment_id": record_id,
@@ -237,6 +243,8 @@ def set_record_actions_in(
         kept.add(saved.id)
         changed += saved.changed
     for gone in sorted(set(existing) - kept):
+        if bases is not None and gone not in bases:
+            continue  # agreed elsewhere after the form opened: not the form's to remove
         delete(session, db, Action, gone, base=(bases or {}).get(gone))
         changed += 1
     return changed

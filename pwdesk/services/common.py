@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import ancestors
+from pwdesk.services.checks import merge_check
 from pwdesk.store.database import Database
 from pwdesk.store.models import Versioned
 from pwdesk.store.records import (
@@ -115,7 +116,10 @@ def put(
         record = _new_record(db, model, fields)
         session.add(record)
     else:
-        record = get_live(session, model, record_id)
+        found = session.get(model, record_id) if base is not None else None
+        # A change made from a version the user saw reaches even a record deleted meanwhile:
+        # the merge below then keeps both as a conflict instead of losing the change.
+        record = found if found is not None else get_live(session, model, record_id)
         if base is not None:
             heads = current_heads(session, record)
             if heads != {base}:
@@ -156,7 +160,7 @@ def _put_over(
         return Saved(record.id, None)  # the same change had already arrived
     db.log(session, "update", record_type=record.RECORD_TYPE, record_id=record.id, version_id=mine)
     kept = {h for h in heads if h not in ancestors(mine, history.parents_of)} | {mine}
-    settled = settle_heads(session, db, record, kept)
+    settled = settle_heads(session, db, record, kept, check=merge_check(db))
     session.flush()
     # In a conflict the record shows one head meanwhile; the save's own version is ``mine``.
     version = mine if settled.outcome == "conflict" else settled.head

@@ -7,7 +7,7 @@ half-way leaves the record, its actions and its draft exactly as they were.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pwdesk.services.actions import AgreedAction, set_record_actions_in
 from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment_in
@@ -47,18 +47,12 @@ def save_record(
         saved = save_assessment_in(
             session, db, record_id, draft, status=status, base=base, second_audit=second_audit
         )
-        bases = dict(action_bases or {})
+        # With the bases of the actions the form opened, only those can be removed by it.
+        bases = dict(action_bases) if action_bases is not None else None
         lines = [
             line
             if line.base is not None or line.action_id is None
-            else AgreedAction(
-                line.description,
-                line.owner,
-                line.due_on,
-                line.action_id,
-                line.status,
-                bases.get(line.action_id),
-            )
+            else replace(line, base=(bases or {}).get(line.action_id))
             for line in actions
         ]
         changed = set_record_actions_in(session, db, saved.id, lines, bases=bases)

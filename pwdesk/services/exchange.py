@@ -29,7 +29,6 @@ from pwdesk.domain.versions import (
     DELETED_FIELD,
     ancestors,
     check_plain,
-    merge_heads,
     version_id,
 )
 from pwdesk.exchange import package as package_format
@@ -41,6 +40,7 @@ from pwdesk.exchange.package import (
     open_package,
     seal,
 )
+from pwdesk.services.checks import content_problems, merge_check
 from pwdesk.services.common import NotFound
 from pwdesk.services.files import write_atomically
 from pwdesk.services.templates import built_in_templates, catalogue
@@ -71,6 +71,7 @@ from pwdesk.store.records import (
     checked_content,
     content_columns,
     current_heads,
+    merged_heads,
     save_version,
     settle_heads,
     show_version,
@@ -80,6 +81,10 @@ MODELS: dict[str, type[Versioned]] = {model.RECORD_TYPE: model for model in VERS
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _CHUNK = 500
 MAX_RECORDS = 1_000_000  # records in one package: far above a council's year of Practice Weeks
+# One record's history: thousands of saves, and dozens of devices editing it at once, are
+# beyond any real audit; the bound keeps merging a crafted history cheap.
+MAX_VERSIONS_PER_RECORD = 5_000
+MAX_HEADS_PER_RECORD = 64
 
 
 class MergeCancelled(PwdeskError):
@@ -390,6 +395,10 @@ def _check_record(name: str, raw: Any, verified: CheckCache) -> IncomingRecord:
     heads = raw.get("heads")
     if not isinstance(versions_raw, list) or not versions_raw:
         raise _problem(name, f"{record_type} {record_id} has no versions.")
+    if len(versions_raw) > MAX_VERSIONS_PER_RECORD or (
+        isinstance(heads, list) and len(heads) > MAX_HEADS_PER_RECORD
+    ):
+        raise _problem(name, f"{record_type} {record_id} has a longer history than pwdesk accepts.")
     if not isinstance(heads, list) or not heads or not all(isinstance(h, str) for h in heads):
         raise _problem(name, f"{record_type} {record_id} has no current version.")
     versions = tuple(
@@ -719,6 +728,7 @@ def _merge_model(
                 )
     session.add_all(new_versions)
     session.flush()
+    check = merge_check(db)
     contents = {v.id: v for rid in ids for v in by_record[rid]}
     settled: list[str] = []  # records whose old conflict heads go
     for record in records:
@@ -742,7 +752,7 @@ def _merge_model(
             if len(heads) > 1:
                 # Concurrent versions: combined answer by answer where they do not clash.
                 outcome = settle_heads(
-                    session, db, row, heads, clear=record.id in conflict_heads
+                    session, db, row, heads, clear=record.id in conflict_heads, check=check
                 ).outcome
             elif record.id in conflict_heads:
                 settled.append(record.id)
@@ -888,7 +898,7 @@ def _conflict_in(session: Session, db: Database, record_id: str, record_type: st
                 v.device_id == db.identity.device_id,
             )
         )
-    merged = merge_heads(heads, history.parents_of, history.fields_of, model.MERGE_BY_KEY)
+    merged = merged_heads(history, model, set(heads), merge_check(db))
     clashes = tuple(
         ConflictingField(name, tuple((v, _field_value(history.fields_of(v), name)) for v in heads))
         for name in merged.conflicts
@@ -1012,6 +1022,9 @@ def resolve_conflict(
         values = _resolved_fields(conflict, take, fields or {}, answers or {})
         deleted = bool(values.pop(DELETED_FIELD, False))
         model = MODELS[conflict.record_type]
+        problems = [] if deleted else content_problems(db, model, values)
+        if problems:
+            raise PwdeskError(f"This resolution cannot be saved: {problems[0]}")
         row = session.get(model, conflict.record_id)
         assert row is not None
         apply_content(row, values)

@@ -7,7 +7,7 @@ with dates as ISO text. The same functions serve local edits and, later, merges.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from pwdesk.domain.dates import parse_date
 from pwdesk.domain.errors import PwdeskError
-from pwdesk.domain.versions import DELETED_FIELD, check_plain, merge_heads, version_id
+from pwdesk.domain.versions import (
+    DELETED_FIELD,
+    FieldsMerge,
+    check_plain,
+    merge_heads,
+    version_id,
+)
 from pwdesk.store.database import Database
 from pwdesk.store.models import ConflictHead, RecordVersion, Versioned
 
@@ -227,8 +233,33 @@ def show_version(session: Session, record: Versioned, version: str) -> None:
     record.deleted = stored.deleted
 
 
+MergeCheck = Callable[[type[Versioned], dict[str, Any]], list[str]]
+"""Given a record type and merged content, the fields to keep as clashing (none if it is fine)."""
+
+
+def merged_heads(
+    history: History,
+    model: type[Versioned],
+    heads: set[str],
+    check: MergeCheck | None = None,
+) -> FieldsMerge:
+    """The three-way merge of a record's heads, with the fields a ``check`` of the combined
+    content says must be decided added to its clashes."""
+    merged = merge_heads(heads, history.parents_of, history.fields_of, model.MERGE_BY_KEY)
+    if merged.conflicts or check is None or merged.values.get(DELETED_FIELD):
+        return merged
+    content = {k: v for k, v in merged.values.items() if k != DELETED_FIELD}
+    return FieldsMerge(merged.values, tuple(check(model, content)))
+
+
 def settle_heads(
-    session: Session, db: Database, record: Versioned, heads: set[str], *, clear: bool = True
+    session: Session,
+    db: Database,
+    record: Versioned,
+    heads: set[str],
+    *,
+    clear: bool = True,
+    check: MergeCheck | None = None,
 ) -> Settled:
     """Give a record the current versions ``heads``, merging them where they do not clash.
 
@@ -236,7 +267,8 @@ def settle_heads(
     against their common ancestors; with no clash the result is a merge version whose parents
     are every head, the same on any machine. Otherwise every head is kept as a conflict and the
     record shows the first of them meanwhile. ``clear`` False means the record is known to have
-    no conflict rows yet (a merge removes them in batches).
+    no conflict rows yet (a merge removes them in batches). ``check`` names the fields to keep
+    as clashing when the combined content would break the rules of its record type.
     """
     if clear:
         session.execute(delete(ConflictHead).where(ConflictHead.record_id == record.id))
@@ -246,7 +278,7 @@ def settle_heads(
         return Settled(head, "single")
     model = type(record)
     history = History(session, record.id)
-    merged = merge_heads(heads, history.parents_of, history.fields_of, model.MERGE_BY_KEY)
+    merged = merged_heads(history, model, heads, check)
     if merged.conflicts:
         shown = min(heads)  # a fixed choice, so the order of merges never matters
         show_version(session, record, shown)

@@ -117,3 +117,11 @@ def test_merging_heads_gives_the_same_result_in_any_order() -> None:
         "recording": "inadequate",
         "supervision": "good",
     }
+
+
+def test_the_common_ancestor_of_a_long_history_is_found_in_one_walk() -> None:
+    # A crafted package may carry thousands of versions; one walk finds the base (a walk per
+    # common ancestor, as before, took seconds here and minutes for a few megabytes).
+    chain = {f"v{n}": (f"v{n - 1}",) if n else () for n in range(20_000)}
+    chain |= {"left": ("v19999",), "right": ("v19999",)}
+    assert merge_bases(["left"], ["right"], chain.__getitem__) == ["v19999"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ from hypothesis import strategies as st
 
 from pwdesk.cli import main
 from pwdesk.domain.answers import answer
-from pwdesk.services.assessments import complete_assessment, open_record
-from pwdesk.services.exchange import canonical_dump, list_conflicts
+from pwdesk.domain.errors import PwdeskError
+from pwdesk.services.assessments import complete_assessment, open_record, save_assessment
+from pwdesk.services.exchange import canonical_dump, list_conflicts, resolve_conflict
 from pwdesk.services.stats import stats_json, week_stats
 from tests.conftest import PASSPHRASE
 from tests.exchange import (
@@ -227,3 +229,38 @@ def test_random_edits_merge_alike_in_any_order_and_lose_no_answer(
     assert {name.removeprefix("answers.") for name in clashes} == {
         aspect for aspect, count in edited_by.items() if count > 1
     }
+
+
+def test_a_merge_that_would_break_the_forms_rules_is_a_conflict_on_the_status(
+    qa_week: QaWeek, tmp_path: Path
+) -> None:
+    one = laptop(qa_week, tmp_path / "one.db", "laptop-one")
+    two = laptop(qa_week, tmp_path / "two.db", "laptop-two")
+    try:
+        record = new_audit(one, week_of(one), child=3)  # every answer given, still a draft
+        merge(two, export_week(one, tmp_path / "first.pwx"))
+        complete_assessment(one, record)  # laptop one completes it...
+        opened = open_record(two, record)  # ...while laptop two clears a required answer
+        answers = {k: v for k, v in opened.draft.answers.items() if k != "strengths"}
+        save_assessment(two, record, replace(opened.draft, answers=answers), base=opened.version)
+        packages = [export_week(db, tmp_path / f"{n}.pwx") for n, db in (("1", one), ("2", two))]
+    finally:
+        one.close()
+        two.close()
+    qa = qa_copy(qa_week, tmp_path / "qa.db")
+    try:
+        result = merge(qa, *packages)
+        assert (result.merged, result.conflicts) == (0, 1)  # never a completed audit that isn't
+        [conflict] = list_conflicts(qa)
+        assert [clash.name for clash in conflict.fields] == ["status"]
+        completed = next(v.id for v in conflict.versions if v.content["status"] == "completed")
+        drafted = next(v.id for v in conflict.versions if v.content["status"] == "draft")
+        with pytest.raises(PwdeskError, match="needs every required answer"):
+            resolve_conflict(qa, record, fields={"status": completed})
+        assert len(list_conflicts(qa)) == 1  # refused, nothing written
+        resolve_conflict(qa, record, fields={"status": drafted})
+        now = open_record(qa, record)
+        assert now.status.value == "draft"
+        assert "strengths" not in now.draft.answers
+    finally:
+        qa.close()

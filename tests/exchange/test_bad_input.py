@@ -652,3 +652,10 @@ def test_an_oversized_file_is_refused_before_it_is_read(
 
 def _never_read(self: Path) -> bytes:
     raise AssertionError(f"{self.name} was read although its size alone refuses it")
+
+
+def test_a_record_with_a_longer_history_than_accepted_is_refused(
+    world: World, target: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pwdesk.services.exchange.MAX_VERSIONS_PER_RECORD", 1)
+    assert "longer history than pwdesk accepts" in refused(target, world.good, world)

@@ -23,7 +23,15 @@ from pwdesk.gui.failures import FailureHandler
 from pwdesk.gui.form.grade_picker import GradePicker
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.gui.record_editor import RecordEditor, state_from_payload
-from pwdesk.services.actions import ActionStatus, record_actions, set_action_status
+from pwdesk.services.actions import (
+    ActionDetails,
+    ActionStatus,
+    AgreedAction,
+    record_actions,
+    save_action,
+    set_action_status,
+    set_record_actions,
+)
 from pwdesk.services.assessments import RecordRow, list_records, open_record, save_assessment
 from pwdesk.services.drafts import kept_drafts
 from pwdesk.services.error_log import LOG_NAME
@@ -315,3 +323,62 @@ def test_an_uncaught_exception_is_one_sentence_and_a_log_without_its_message(
     if os.name == "posix":
         assert stat.S_IMODE(log.stat().st_mode) == 0o600
     box.close()
+
+
+def test_a_save_that_changes_nothing_over_a_merged_record_shows_the_merge(
+    qtbot: QtBot,
+    window: MainWindow,
+    demo_db: Database,
+    demo_template: Path,
+    audit: RecordRow,
+    tmp_path: Path,
+) -> None:
+    before = open_record(demo_db, audit.id)
+    theirs = other_grade(before.draft.answers["recording"]["value"])
+    package = a_laptops_change(demo_template, tmp_path, audit.id, {"recording": theirs})
+    editor = open_editor(qtbot, window, audit.id)
+    merge_packages(demo_db, [package], passphrase=SECRET)
+    assert editor.save()  # as Print does, before anything was typed
+    assert editor.form.answers()["recording"]["value"] == theirs  # the form took the merge up
+    grade(editor, "supervision", other_grade(before.draft.answers["supervision"]["value"]))
+    assert editor.save()
+    assert open_record(demo_db, audit.id).draft.answers["recording"]["value"] == theirs
+    editor.close()
+
+
+def test_an_action_agreed_elsewhere_while_the_editor_is_open_survives_its_save(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, audit: RecordRow
+) -> None:
+    editor = open_editor(qtbot, window, audit.id)
+    week_id = open_record(demo_db, audit.id).draft.week_id
+    added = save_action(
+        demo_db, None, ActionDetails(week_id, "Arrived from a laptop", assessment_id=audit.id)
+    )
+    supervision = open_record(demo_db, audit.id).draft.answers["supervision"]["value"]
+    grade(editor, "supervision", other_grade(supervision))
+    assert editor.save()
+    assert added.id in {a.id for a in record_actions(demo_db, audit.id)}
+    assert "Arrived from a laptop" in [line.description for line in editor.form.action_lines()]
+    assert editor.save()  # and the next save keeps it too, now that the form shows it
+    assert added.id in {a.id for a in record_actions(demo_db, audit.id)}
+    editor.close()
+
+
+def test_an_action_edited_in_the_editor_but_deleted_elsewhere_is_a_conflict(
+    qtbot: QtBot, window: MainWindow, demo_db: Database, audit: RecordRow
+) -> None:
+    editor = open_editor(qtbot, window, audit.id)
+    [line, *others] = editor.form.action_lines()
+    set_record_actions(
+        demo_db,
+        audit.id,
+        [AgreedAction(o.description, o.owner, o.due_on, o.action_id) for o in others],
+    )  # deleted elsewhere
+    editor.form.set_action_lines(
+        [replace(line, description=line.description + " (by May)"), *others]
+    )
+    assert editor.save()
+    assert line.action_id is not None
+    [conflict] = [c for c in list_conflicts(demo_db) if c.record_id == line.action_id]
+    assert [clash.name for clash in conflict.fields] == ["deleted"]
+    editor.close()

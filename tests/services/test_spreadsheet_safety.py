@@ -96,3 +96,8 @@ def test_every_formula_start_is_neutralised_and_taken_off_again(text: str) -> No
     assert from_csv_text(csv_text(text)) == text
     assert csv_text("Plain words") == from_csv_text("Plain words") == "Plain words"
     assert from_csv_text("'quoted on purpose") == "'quoted on purpose"
+
+
+@pytest.mark.parametrize("text", ["'-- see file", "'quoted", "''=twice", "'", "'+"])
+def test_text_that_begins_with_an_apostrophe_reads_back_exactly(text: str) -> None:
+    assert from_csv_text(csv_text(text)) == text
