@@ -79,16 +79,21 @@ class Relation(StrEnum):
 ParentsOf = Callable[[str], Iterable[str]]
 
 
-def ancestors(version: str, parents_of: ParentsOf) -> set[str]:
-    """Every version reachable through parents from ``version``, itself excluded."""
+def _reach(versions: Iterable[str], parents_of: ParentsOf) -> set[str]:
+    """The versions given and every version reachable from them through parents."""
     seen: set[str] = set()
-    stack = list(parents_of(version))
+    stack = list(versions)
     while stack:
         current = stack.pop()
         if current not in seen:
             seen.add(current)
             stack.extend(parents_of(current))
     return seen
+
+
+def ancestors(version: str, parents_of: ParentsOf) -> set[str]:
+    """Every version reachable through parents from ``version``, itself excluded."""
+    return _reach(parents_of(version), parents_of)
 
 
 def relation(local: str, incoming: str, parents_of: ParentsOf) -> Relation:
@@ -117,18 +122,6 @@ class _Unknown:
 
 UNKNOWN: Any = _Unknown()
 _ABSENT: Any = object()
-
-
-def _reach(versions: Iterable[str], parents_of: ParentsOf) -> set[str]:
-    """The versions given and every version reachable from them through parents."""
-    seen: set[str] = set()
-    stack = list(versions)
-    while stack:
-        current = stack.pop()
-        if current not in seen:
-            seen.add(current)
-            stack.extend(parents_of(current))
-    return seen
 
 
 def merge_bases(left: Iterable[str], right: Iterable[str], parents_of: ParentsOf) -> list[str]:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate
+from pwdesk.domain.versions import DELETED_FIELD
 from pwdesk.gui.models import Column, RowTableModel
 from pwdesk.services.exchange import (
     Conflict,
@@ -350,6 +351,9 @@ class VersionComparison(QWidget):
                 row += 1
             self._add_field_row(grid, row, name, view)
             row += 1
+        if DELETED_FIELD in self.differing:
+            self._add_deletion_row(grid, row)
+            row += 1
         for column in range(1, len(self.versions) + 1):
             grid.setColumnStretch(column, 1)
         grid.setRowStretch(row, 1)
@@ -401,6 +405,22 @@ class VersionComparison(QWidget):
             grid.addWidget(cell, row, column)
         chooser = self._chooser(label)
         self.choices[clash] = chooser
+        grid.addWidget(chooser, row, len(self.versions) + 1, Qt.AlignmentFlag.AlignTop)
+
+    def _add_deletion_row(self, grid: QGridLayout, row: int) -> None:
+        """One version deletes the record while another changed it: keep it, or let it go."""
+        label = "The record itself"
+        title = QLabel(f"<b>{DIFFERS} {label}</b>")
+        title.setTextFormat(Qt.TextFormat.RichText)
+        title.setAccessibleName(f"{label}, differs")
+        grid.addWidget(title, row, 0, Qt.AlignmentFlag.AlignTop)
+        for column, version in enumerate(self.versions, start=1):
+            text = "Deletes the record" if version.deleted else "Keeps the record"
+            cell = self._cell(text, text, f"{label} in version {column}")
+            self.cells[(DELETED_FIELD, version.id)] = cell
+            grid.addWidget(cell, row, column)
+        chooser = self._chooser("Deletion")
+        self.choices[DELETED_FIELD] = chooser
         grid.addWidget(chooser, row, len(self.versions) + 1, Qt.AlignmentFlag.AlignTop)
 
     def _add_field_row(self, grid: QGridLayout, row: int, name: str, view: ConflictsView) -> None:

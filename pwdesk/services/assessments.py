@@ -141,7 +141,12 @@ def save_assessment_in(
     second_audit: bool = False,
 ) -> Saved:
     """save_assessment inside the caller's transaction, so a use case can compose it."""
-    current = None if record_id is None else get_live(session, Assessment, record_id)
+    current = None
+    if record_id is not None:
+        # A change from a version the user saw reaches even a record deleted meanwhile (the
+        # merge then keeps both as a conflict); without a base it must be live.
+        found = session.get(Assessment, record_id) if base is not None else None
+        current = found if found is not None else get_live(session, Assessment, record_id)
     template = _template_for(db, draft, current)
     _check_links(session, template, draft)
     problems = answer_problems(template, draft.answers)

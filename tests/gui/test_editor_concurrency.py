@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 import pwdesk.store.database as database_module
 from pwdesk.domain.answers import answer
+from pwdesk.gui.conflicts import ConflictsPage
 from pwdesk.gui.failures import FailureHandler
 from pwdesk.gui.form.grade_picker import GradePicker
 from pwdesk.gui.main_window import MainWindow, settings_file
@@ -382,3 +383,19 @@ def test_an_action_edited_in_the_editor_but_deleted_elsewhere_is_a_conflict(
     [conflict] = [c for c in list_conflicts(demo_db) if c.record_id == line.action_id]
     assert [clash.name for clash in conflict.fields] == ["deleted"]
     editor.close()
+    # The QA officer keeps the record, with the edit, from the Conflicts view.
+    page = ConflictsPage(demo_db)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    page.select(line.action_id)
+    comparison = page.comparison
+    assert comparison is not None
+    assert set(comparison.choices) == {"deleted"}
+    kept = next(v for v in comparison.versions if not v.deleted)
+    assert comparison.cells[("deleted", kept.id)].text().endswith("Keeps the record")
+    chooser = comparison.choices["deleted"]
+    chooser.setCurrentIndex(chooser.findData(kept.id))
+    assert page.resolve() is not None
+    descriptions = [a.description for a in record_actions(demo_db, audit.id)]
+    assert line.description + " (by May)" in descriptions
