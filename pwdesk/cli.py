@@ -545,6 +545,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                 f"  version {version.id[:12]} by {version.author} on {where}, "
                 f"{version.created_at:%d %b %Y %H:%M}"
             )
+        versions = ",".join(version.id[:12] for version in conflict.versions)
+        print(f"  resolve with: pwdesk resolve {conflict.record_id[:8]} --versions {versions} ...")
         for clash in conflict.fields:
             print(f"  differs in {clash.name}:")
             for version_id, value in clash.values:
@@ -570,8 +572,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     answers = _choices(args.answer, "--answer")
     if args.take is None and not fields and not answers:
         raise UsageError("Say what to keep: --take VERSION, or --answer and --field choices.")
+    shown = [v for v in (args.versions or "").split(",") if v.strip()] or None
     with opened(args) as db:
-        version = resolve_conflict(db, args.record, args.take, fields, answers=answers)
+        version = resolve_conflict(db, args.record, args.take, fields, answers=answers, shown=shown)
     if args.json:
         emit_json({"record": args.record, "version": version})
     else:
@@ -990,6 +993,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--take",
         metavar="local|incoming|VERSION",
         help="the version to keep whole (with --answer or --field: for every clash not named)",
+    )
+    resolve.add_argument(
+        "--versions",
+        metavar="V1,V2",
+        help="the versions you looked at (as pwdesk conflicts prints them); if another has "
+        "arrived since, nothing is changed",
     )
     resolve.add_argument(
         "--answer",

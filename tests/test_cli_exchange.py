@@ -587,3 +587,32 @@ def test_a_bad_package_in_a_real_process_exits_2_with_one_line(desk: Desk, tmp_p
         "bad.pwx: The package is truncated: it ends before its content."
     )
     assert state(desk.qa) == before
+
+
+def test_resolve_refuses_when_a_version_arrived_after_the_ones_named(
+    desk: Desk, scene: Scene, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PWDESK_PACKAGE_PASSPHRASE", PACKAGE_PASSPHRASE)
+    x_out, y_out = desk.x.with_name("x.pwx"), desk.y.with_name("y.pwx")
+    for source, package in ((desk.x, x_out), (desk.y, y_out)):
+        assert main(["export", "--db", str(source), "--out", str(package)]) == 0
+    assert main(["merge", "--db", str(desk.qa), str(x_out), str(y_out)]) == 0
+    capsys.readouterr()
+    status, out, _ = run(capsys, "conflicts", "--db", str(desk.qa))
+    assert f"--versions {min(scene.version_x, scene.version_y)[:12]}," in out
+    before = state(desk.qa)
+    # The QA officer looked when only X's version was there; Y's has arrived since.
+    status, out, err = run(
+        capsys, "resolve", scene.audit, "--db", str(desk.qa), "--versions",
+        scene.version_x[:12], "--take", scene.version_x[:12],
+    )  # fmt: skip
+    assert (status, out) == (2, "")
+    assert "arrived after the conflict was shown" in refusal(err)
+    assert state(desk.qa) == before
+    both = f"{scene.version_x[:12]},{scene.version_y[:12]}"
+    status, out, err = run(
+        capsys, "resolve", scene.audit, "--db", str(desk.qa), "--versions", both,
+        "--take", scene.version_x[:12],
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    assert out.startswith("Resolved:")

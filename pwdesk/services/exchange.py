@@ -981,6 +981,15 @@ def _resolved_fields(
     return values
 
 
+def _same_versions(heads: Sequence[str], shown: Sequence[str]) -> bool:
+    """Whether the versions shown (full ids, or starts of ids as the CLI prints them) are
+    exactly the current heads: none missing, none superseded, none new."""
+    given = [s.strip().lower() for s in shown if s.strip()]
+    return all(any(h.startswith(s) for h in heads) for s in given) and all(
+        sum(h.startswith(s) for s in given) >= 1 for h in heads
+    )
+
+
 def resolve_conflict(
     db: Database,
     record_id: str,
@@ -995,8 +1004,8 @@ def resolve_conflict(
     ``take`` alone keeps one version whole (``local``, ``incoming`` or a version id or prefix).
     Otherwise the resolution is the merged record, with each clash taken from the version named
     for it in ``fields`` or (for one answer) ``answers``, and ``take`` for any clash not named.
-    ``shown`` is the versions the user looked at: if the conflict has others now, nothing is
-    written (ResolutionOutdated). Returns the new version's id.
+    ``shown`` is the versions the user looked at (ids or their starts): if the conflict has
+    others now, nothing is written (ResolutionOutdated). Returns the new version's id.
     """
     if len(record_id) < 4:
         raise PwdeskError("Give at least the first four characters of the record id.")
@@ -1014,10 +1023,10 @@ def resolve_conflict(
             )
         conflict = _conflict_in(session, db, found[0].record_id, found[0].record_type)
         heads = sorted(v.id for v in conflict.versions)
-        if shown is not None and sorted(set(shown)) != heads:
+        if shown is not None and not _same_versions(heads, shown):
             raise ResolutionOutdated(
-                "Another version of this record arrived after the conflict was shown; "
-                "nothing was changed. Look at the conflict again."
+                "Another version of this record arrived after the conflict was shown, so "
+                "nothing was changed: look at the conflict again."
             )
         values = _resolved_fields(conflict, take, fields or {}, answers or {})
         deleted = bool(values.pop(DELETED_FIELD, False))
