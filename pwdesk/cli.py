@@ -508,18 +508,20 @@ def cmd_merge(args: argparse.Namespace) -> int:
             [Path(p).expanduser() for p in args.packages],
             passphrase=passphrase,
             private_key=private_key,
+            trust_new=args.trust_new,
         )
     if args.json:
         emit_json(result.as_json())
         return 0
+    for newcomer in result.trusted:
+        print(f"Trusted from now on: {newcomer.describe()}.")
     print(
         f"Merged {result.packages} package(s): {result.new} new, {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.stale} stale, {result.merged} combined, "
         f"{result.conflicts} in conflict."
     )
     for signer in result.signers:
-        trust = "trusted" if signer["trusted"] else "not yet trusted (pwdesk signers --trust ...)"
-        print(f"  signed by {signer['device']}, key {signer['fingerprint']}: {trust}")
+        print(f"  signed by {signer['device']}, key {signer['fingerprint']}")
     for warning in result.possible_duplicates:
         print(f"  possible duplicate: {warning}")
     if result.conflicts:
@@ -579,6 +581,19 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         emit_json({"record": args.record, "version": version})
     else:
         print(f"Resolved: the record is now at version {version[:12]}.")
+    return 0
+
+
+def cmd_whoami(args: argparse.Namespace) -> int:
+    from pwdesk.services.exchange import whoami
+
+    with opened(args) as db:
+        me = whoami(db)
+    if args.json:
+        emit_json(me.as_json())
+    else:
+        print(f"Device {me.device_name} (id {me.device_id})")
+        print(f"Key fingerprint: {me.fingerprint}")
     return 0
 
 
@@ -986,6 +1001,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help=f"or the packages' passphrase (or set {PACKAGE_PASSPHRASE_ENV})",
     )
+    merge.add_argument(
+        "--trust-new",
+        action="store_true",
+        help="trust the devices that signed these packages, once you have compared their "
+        "fingerprints with what 'pwdesk whoami' shows on each",
+    )
+    command("whoami", cmd_whoami, "this database's device, and its key's fingerprint")
     command("conflicts", cmd_conflicts, "list records with concurrent versions")
     resolve = command("resolve", cmd_resolve, "resolve a conflict with a new version")
     resolve.add_argument("record", metavar="RECORD", help="the record's id or its start")

@@ -49,6 +49,7 @@ MERGE_KEYS = {
     "stale",
     "conflicts",
     "signers",
+    "newly_trusted",
     "possible_duplicates",
 }
 
@@ -381,21 +382,28 @@ def test_merge_conflicts_and_resolve_through_the_command_line(
         str(desk.key_passphrase),
         str(x_out),
         "--json",
+        "--trust-new",
     )
     assert (status, err) == (0, "")
     first = json.loads(out)
     assert set(first) == MERGE_KEYS
     assert (first["packages"], first["new"], first["updated"], first["conflicts"]) == (1, 1, 0, 0)
     x_signer = fingerprint(read_header(x_out.read_bytes())[0]["signer"])
-    assert first["signers"] == [{"fingerprint": x_signer, "device": "laptop-x", "trusted": False}]
+    assert first["signers"] == [{"fingerprint": x_signer, "device": "laptop-x", "trusted": True}]
+    [newcomer] = first["newly_trusted"]
+    assert (newcomer["device"], newcomer["fingerprint"]) == ("laptop-x", x_signer)
 
     monkeypatch.setenv("PWDESK_PACKAGE_PASSPHRASE", PACKAGE_PASSPHRASE)
     status, out, err = run(capsys, "merge", "--db", str(desk.qa), str(y_out))
+    assert (status, out) == (2, "")  # laptop Y is not trusted yet: nothing merged
+    assert "laptop-y" in refusal(err)
+    assert "--trust-new" in err
+    status, out, err = run(capsys, "merge", "--db", str(desk.qa), str(y_out), "--trust-new")
     assert (status, err) == (0, "")
     assert "1 in conflict" in out
     assert "see the conflicts with: pwdesk conflicts" in out
     assert "signed by laptop-y" in out
-    assert "not yet trusted" in out
+    assert "Trusted from now on: laptop-y" in out
 
     status, out, err = run(capsys, "conflicts", "--db", str(desk.qa), "--json")
     assert (status, err) == (0, "")
@@ -467,7 +475,7 @@ def test_resolve_refusals_change_nothing(
     x_out, y_out = desk.x.with_name("x.pwx"), desk.y.with_name("y.pwx")
     for source, package in ((desk.x, x_out), (desk.y, y_out)):
         assert main(["export", "--db", str(source), "--out", str(package)]) == 0
-    assert main(["merge", "--db", str(desk.qa), str(x_out), str(y_out)]) == 0
+    assert main(["merge", "--db", str(desk.qa), str(x_out), str(y_out), "--trust-new"]) == 0
     capsys.readouterr()
     before = state(desk.qa)
     for argv, expected in (
@@ -491,9 +499,20 @@ def test_signers_lists_merges_and_trusts_a_key(
     monkeypatch.setenv("PWDESK_PACKAGE_PASSPHRASE", PACKAGE_PASSPHRASE)
     y_out = desk.y.with_name("y.pwx")
     assert main(["export", "--db", str(desk.y), "--out", str(y_out)]) == 0
-    assert main(["merge", "--db", str(desk.qa), str(y_out)]) == 0
     capsys.readouterr()
+    assert run(capsys, "merge", "--db", str(desk.qa), str(y_out))[0] == 2  # not trusted yet
+    status, out, _ = run(capsys, "signers", "--db", str(desk.qa), "--json")
+    assert json.loads(out)["merges"] == []  # the refused merge left nothing behind
+    # The fingerprint the refusal named is the one laptop Y shows for itself.
+    status, out, err = run(capsys, "whoami", "--db", str(desk.y), "--json")
+    assert (status, err) == (0, "")
     signer = fingerprint(read_header(y_out.read_bytes())[0]["signer"])
+    assert json.loads(out)["fingerprint"] == signer
+    assert json.loads(out)["device"] == "laptop-y"
+    status, out, _ = run(capsys, "whoami", "--db", str(desk.y))
+    assert f"Key fingerprint: {signer}" in out
+    assert main(["merge", "--db", str(desk.qa), str(y_out), "--trust-new"]) == 0
+    capsys.readouterr()
     status, out, err = run(capsys, "signers", "--db", str(desk.qa), "--json")
     assert (status, err) == (0, "")
     [entry] = json.loads(out)["merges"]
@@ -501,12 +520,8 @@ def test_signers_lists_merges_and_trusts_a_key(
         "y.pwx",
         "laptop-y",
         signer,
-        False,
+        True,
     )
-    status, out, err = run(capsys, "signers", "--db", str(desk.qa), "--trust", signer)
-    assert (status, err) == (0, "")
-    assert "Trusted the key of laptop-y." in out
-    assert "y.pwx" in out
     status, out, _ = run(capsys, "merge", "--db", str(desk.qa), str(y_out), "--json")
     assert json.loads(out)["signers"] == [
         {"fingerprint": signer, "device": "laptop-y", "trusted": True}
@@ -596,7 +611,7 @@ def test_resolve_refuses_when_a_version_arrived_after_the_ones_named(
     x_out, y_out = desk.x.with_name("x.pwx"), desk.y.with_name("y.pwx")
     for source, package in ((desk.x, x_out), (desk.y, y_out)):
         assert main(["export", "--db", str(source), "--out", str(package)]) == 0
-    assert main(["merge", "--db", str(desk.qa), str(x_out), str(y_out)]) == 0
+    assert main(["merge", "--db", str(desk.qa), str(x_out), str(y_out), "--trust-new"]) == 0
     capsys.readouterr()
     status, out, _ = run(capsys, "conflicts", "--db", str(desk.qa))
     assert f"--versions {min(scene.version_x, scene.version_y)[:12]}," in out

@@ -48,6 +48,7 @@ from pwdesk.services.exchange import (
     MergeCancelled,
     MergeRecord,
     MergeResult,
+    UntrustedSigner,
     export_package,
     list_conflicts,
     merge_history,
@@ -450,6 +451,14 @@ class MergeDialog(QDialog):
         self.summary = self._summary_box()
         buttons = QDialogButtonBox()
         self.merge_button = buttons.addButton("&Merge", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.trust_button = buttons.addButton(
+            "&Trust and merge", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.trust_button.setToolTip(
+            "Trust the devices listed above from now on, and merge their packages"
+        )
+        self.trust_button.clicked.connect(self.trust_and_merge)
+        self.trust_button.hide()
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.merge_button.setDefault(True)
         buttons.accepted.connect(self.merge)
@@ -580,8 +589,17 @@ class MergeDialog(QDialog):
 
     # --- merging ---------------------------------------------------------------------------
 
-    def merge(self) -> Task | None:
-        """Merge the listed packages in the background, with progress and a Cancel that works."""
+    def trust_and_merge(self) -> Task | None:
+        """Merge again, trusting the devices the refusal listed (their fingerprints compared)."""
+        self.trust_button.hide()
+        return self.merge(trust_new=True)
+
+    def merge(self, *, trust_new: bool = False) -> Task | None:
+        """Merge the listed packages in the background, with progress and a Cancel that works.
+
+        Packages signed by devices not trusted yet are refused; the dialog then lists them with
+        their fingerprints and offers "Trust and merge", which calls this with ``trust_new``.
+        """
         paths = self.paths()
         if self.task is not None or not paths:
             return None
@@ -609,6 +627,7 @@ class MergeDialog(QDialog):
                 private_key=private_key,
                 progress=relay.moved.emit,
                 cancelled=stop.is_set,
+                trust_new=trust_new,
             )
             return MergeOutcome(result, len(list_conflicts(db)))
 
@@ -680,6 +699,17 @@ class MergeDialog(QDialog):
         self._done()
         if isinstance(error, MergeCancelled):
             _say(self.message, "The merge was cancelled; nothing was changed.", "muted")
+            return
+        if isinstance(error, UntrustedSigner):
+            devices = "; ".join(signer.describe() for signer in error.strangers)
+            _say(
+                self.message,
+                f"Nothing was merged: not trusted yet: {devices}. Compare each fingerprint "
+                "with the one that device shows under Help > About, then trust and merge.",
+                "error",
+            )
+            self.trust_button.show()
+            self.trust_button.setFocus()
             return
         _say(
             self.message,

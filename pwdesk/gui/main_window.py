@@ -60,6 +60,7 @@ from pwdesk.services.actions import (
 from pwdesk.services.assessments import RecordRow, case_audit_of, list_records, open_record
 from pwdesk.services.common import NotFound
 from pwdesk.services.drafts import discard_draft, kept_drafts
+from pwdesk.services.exchange import whoami
 from pwdesk.services.people import (
     ChildRow,
     PersonRow,
@@ -720,11 +721,14 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         """Version and what pwdesk is."""
+        me = whoami(self.db)
         QMessageBox.about(
             self,
             "About pwdesk",
             f"pwdesk {__version__}\n\nPractice Week audits, observations, feedback and reports "
-            "for children's social care.",
+            f"for children's social care.\n\nThis device: {me.device_name} (id {me.device_id})"
+            f"\nKey fingerprint: {me.fingerprint}\n\nBefore trusting this device's packages, "
+            "the QA officer compares this fingerprint with the one pwdesk shows them.",
         )
 
     def _restore_geometry(self) -> None:

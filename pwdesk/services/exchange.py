@@ -477,6 +477,118 @@ def read_package(
 # --- merging ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SignerInfo:
+    """A device that signed a package: its name and id as the package gives them, and the
+    fingerprint of its key, which the QA officer compares with the one the device shows."""
+
+    device_name: str
+    device_id: str
+    fingerprint: str
+
+    def describe(self) -> str:
+        """The device in words, as a refusal or a confirmation names it."""
+        name = self.device_name or "an unnamed device"
+        return f"{name} (device id {self.device_id}, key {self.fingerprint})"
+
+    def as_json(self) -> dict[str, str]:
+        """The device as ``--json`` prints it."""
+        return {
+            "device": self.device_name,
+            "device_id": self.device_id,
+            "fingerprint": self.fingerprint,
+        }
+
+
+class UntrustedSigner(PwdeskError):
+    """A package is signed by a key this database does not trust yet: nothing was merged."""
+
+    def __init__(self, strangers: Sequence[SignerInfo]) -> None:
+        self.strangers = tuple(strangers)
+        named = "; ".join(signer.describe() for signer in strangers)
+        many = len(strangers) > 1
+        super().__init__(
+            f"Nothing was merged: {'these devices are' if many else 'this device is'} not "
+            f"trusted yet: {named}; compare the fingerprint with the one 'pwdesk whoami' shows "
+            "on that device, then merge again with --trust-new."
+        )
+
+
+class ImpostorSigner(PwdeskError):
+    """A package claims a device id that this database trusts under another key."""
+
+
+def own_public_key(db: Database, *, make: bool = True) -> str | None:
+    """The hex public key this database signs its packages with; one is made if it has none,
+    unless ``make`` is False (then None: it has signed nothing yet)."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    if not make and not db.setting("signing_key"):
+        return None
+    raw = signing_key(db).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return raw.hex()
+
+
+def whoami(db: Database) -> SignerInfo:
+    """This database as other databases see its packages: device name, id and key fingerprint
+    (shown by ``pwdesk whoami`` and the About box, to compare before trusting it)."""
+    key = own_public_key(db)
+    assert key is not None
+    return SignerInfo(db.identity.device_name, db.identity.device_id, fingerprint(key))
+
+
+def admit_signers(
+    session: Session, db: Database, packages: Sequence[CheckedPackage], *, trust_new: bool
+) -> list[SignerInfo]:
+    """Refuse the merge unless every package's signer is trusted; the signers newly trusted.
+
+    - This database's own key is always trusted.
+    - A device id is pinned to the first key trusted for it: another key claiming it is refused
+      whatever ``trust_new`` says (ImpostorSigner).
+    - An unknown key is refused (UntrustedSigner) unless ``trust_new``, or unless this is a
+      laptop that trusts no one yet: its first set-up package is trusted on first use, which
+      pins the QA store's key.
+    """
+    own = own_public_key(db, make=False)  # never a write inside this transaction
+    known = {signer.public_key: signer for signer in session.scalars(select(Signer))}
+    pinned = {s.device_id: s.public_key for s in known.values() if s.trusted and s.device_id}
+    if own is not None:
+        pinned[db.identity.device_id] = own
+    first_use = db.setting("role", "qa") == "laptop" and not any(s.trusted for s in known.values())
+    strangers: dict[str, SignerInfo] = {}
+    claimed: dict[str, str] = {}
+    for package in packages:
+        key = package.opened.signer
+        header = package.opened.header
+        info = SignerInfo(
+            str(header.get("device_name", ""))[:200],
+            str(header.get("device_id", ""))[:36],
+            fingerprint(key),
+        )
+        holder = pinned.get(info.device_id) or claimed.setdefault(info.device_id, key)
+        if key != own and holder != key:
+            raise ImpostorSigner(
+                f"{package.name} was refused: it claims to come from device id "
+                f"{info.device_id}, which this database knows by another key "
+                f"({fingerprint(holder)}), and is signed by {info.fingerprint}."
+            )
+        if key == own or (key in known and known[key].trusted):
+            continue
+        strangers.setdefault(key, info)
+    if strangers and not (trust_new or first_use):
+        raise UntrustedSigner(list(strangers.values()))
+    for key, info in strangers.items():
+        signer = known.get(key)
+        if signer is None:
+            signer = Signer(public_key=key, device_name=info.device_name, first_seen=db.clock())
+            session.add(signer)
+        signer.trusted = True
+        signer.device_id = info.device_id
+        db.log(session, "trust", detail=f"signer {info.fingerprint} of device {info.device_id}")
+    session.flush()
+    return list(strangers.values())
+
+
 @dataclass
 class MergeResult:
     """The outcome of a merge, counted by record."""
@@ -490,6 +602,7 @@ class MergeResult:
     conflicts: int = 0
     signers: list[dict[str, Any]] = field(default_factory=list)
     possible_duplicates: list[str] = field(default_factory=list)
+    trusted: list[SignerInfo] = field(default_factory=list)  # signers trusted by this merge
 
     def as_json(self) -> dict[str, Any]:
         """The counts ``pwdesk merge --json`` prints."""
@@ -502,6 +615,7 @@ class MergeResult:
             "merged": self.merged,
             "conflicts": self.conflicts,
             "signers": self.signers,
+            "newly_trusted": [signer.as_json() for signer in self.trusted],
             "possible_duplicates": self.possible_duplicates,
         }
 
@@ -628,8 +742,13 @@ def merge_packages(
     private_key: X25519PrivateKey | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    trust_new: bool = False,
 ) -> MergeResult:
-    """Merge packages into the database: all of them in one transaction, or none at all."""
+    """Merge packages into the database: all of them in one transaction, or none at all.
+
+    A package is applied only if its signer is trusted (see ``admit_signers``); ``trust_new``
+    trusts the unknown signers of these packages, after the user compared their fingerprints.
+    """
 
     def step(done: int, total: int, what: str) -> None:
         if cancelled is not None and cancelled():
@@ -652,6 +771,7 @@ def merge_packages(
         _check_references(session, packages, templates)
     step(len(paths), len(paths) * 2, "Merging")
     with db.write() as session:
+        result.trusted = admit_signers(session, db, packages, trust_new=trust_new)
         _import_templates(session, db, packages)
         merged: dict[str, IncomingRecord] = {}
         for package in packages:

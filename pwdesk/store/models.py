@@ -192,6 +192,8 @@ class Signer(Base):
     device_name: Mapped[str]
     first_seen: Mapped[datetime]
     trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The device id the key was first trusted for: that id is pinned to this key.
+    device_id: Mapped[str | None] = mapped_column(String(UUID_LENGTH))
 
 
 class Versioned:

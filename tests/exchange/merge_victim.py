@@ -29,7 +29,13 @@ def main() -> None:
     def progress(done: int, total: int, what: str) -> None:
         print(what, flush=True)
 
-    merge_packages(database, packages, passphrase=os.environ[PACKAGE_VARIABLE], progress=progress)
+    merge_packages(
+        database,
+        packages,
+        passphrase=os.environ[PACKAGE_VARIABLE],
+        progress=progress,
+        trust_new=True,
+    )
     print(MERGED, flush=True)
     database.close()
 

@@ -94,7 +94,7 @@ def refused(db: Database, path: Path, world: World, *, by_key: bool = False) -> 
         {"private_key": world.keys.private} if by_key else {"passphrase": PACKAGE_PASSPHRASE}
     )
     with pytest.raises(PwdeskError) as failure:
-        merge_packages(db, [path], **secret)
+        merge_packages(db, [path], **secret, trust_new=True)
     message = str(failure.value)
     assert_one_sentence(message, *SECRETS)
     after = snapshot(db)
@@ -200,17 +200,19 @@ def test_a_wrong_passphrase_or_key_is_refused(
 ) -> None:
     before = snapshot(target)
     with pytest.raises(PackageError) as wrong:
-        merge_packages(target, [world.good], passphrase="not the package passphrase")
+        merge_packages(
+            target, [world.good], passphrase="not the package passphrase", trust_new=True
+        )
     assert_one_sentence(str(wrong.value), "not the package passphrase", *SECRETS)
     other = make_key_pair(tmp_path, "other")
     with pytest.raises(PackageError) as wrong_key:
-        merge_packages(target, [world.good_for_key], private_key=other.private)
+        merge_packages(target, [world.good_for_key], private_key=other.private, trust_new=True)
     assert_one_sentence(str(wrong_key.value), *SECRETS)
     with pytest.raises(PackageError) as needs_key:
-        merge_packages(target, [world.good_for_key], passphrase=PACKAGE_PASSPHRASE)
+        merge_packages(target, [world.good_for_key], passphrase=PACKAGE_PASSPHRASE, trust_new=True)
     assert "give the key file" in str(needs_key.value)
     with pytest.raises(PackageError) as needs_passphrase:
-        merge_packages(target, [world.good], private_key=world.keys.private)
+        merge_packages(target, [world.good], private_key=world.keys.private, trust_new=True)
     assert "give the passphrase" in str(needs_passphrase.value)
     after = snapshot(target)
     assert (after.dump, after.tables) == (before.dump, before.tables)
@@ -611,7 +613,7 @@ def test_any_mutation_is_refused_whole_or_is_no_mutation_at_all(
     path.write_bytes(mutated)
     before = snapshot(target)
     try:
-        result = merge_packages(target, [path], private_key=world.keys.private)
+        result = merge_packages(target, [path], private_key=world.keys.private, trust_new=True)
     except PwdeskError as error:
         assert_one_sentence(str(error), *SECRETS)
         after = snapshot(target)

@@ -40,6 +40,7 @@ from pwdesk.services.exchange import (
     MergeCancelled,
     MergeResult,
     ResolutionOutdated,
+    UntrustedSigner,
     canonical_dump,
     list_conflicts,
     merge_history,
@@ -607,7 +608,7 @@ def test_a_package_for_the_qa_officers_key_merges_like_one_for_a_passphrase(
     by_key = qa_copy(qa_week, tmp_path / "by-key.db")
     by_passphrase = qa_copy(qa_week, tmp_path / "by-passphrase.db")
     try:
-        assert merge_packages(by_key, [for_key], private_key=keys.private).new == 1
+        assert merge_packages(by_key, [for_key], private_key=keys.private, trust_new=True).new == 1
         assert merge(by_passphrase, for_passphrase).new == 1
         assert canonical_dump(by_key) == canonical_dump(by_passphrase)
     finally:
@@ -730,35 +731,42 @@ def signer_of(package: Path) -> str:
     return fingerprint(read_header(package.read_bytes())[0]["signer"])
 
 
-def test_unknown_signers_are_reported_until_trusted(
+def test_unknown_signers_are_refused_until_trusted(
     qa_week: QaWeek, field: Field, tmp_path: Path
 ) -> None:
     a, b = field.packages["A"], field.packages["B"]
     db = qa_copy(qa_week, tmp_path / "qa.db")
     try:
-        first = merge(db, a)
-        assert first.signers == [
-            {"fingerprint": signer_of(a), "device": "laptop-a", "trusted": False}
-        ]
+        before = canonical_dump(db)
+        with pytest.raises(UntrustedSigner) as refused:
+            merge_packages(db, [a], passphrase=PACKAGE_PASSPHRASE)
+        message = str(refused.value)
+        assert_one_sentence(message)
+        assert "laptop-a" in message
+        assert signer_of(a) in message
+        assert read_header(a.read_bytes())[0]["device_id"] in message
+        assert canonical_dump(db) == before
+        assert merge_history(db) == []
         with pytest.raises(NotFound) as unknown:
             trust_signer(db, "0000 0000 0000")
         assert_one_sentence(str(unknown.value))
-        with pytest.raises(NotFound):
-            trust_signer(db, signer_of(a)[:4])  # too short to name a key
-        assert trust_signer(db, signer_of(a).replace(" ", "")[:8]) == "laptop-a"
-        second = merge(db, b, a)
-        assert second.signers == [
-            {"fingerprint": signer_of(b), "device": "laptop-b", "trusted": False},
-            {"fingerprint": signer_of(a), "device": "laptop-a", "trusted": True},
+        first = merge_packages(db, [a], passphrase=PACKAGE_PASSPHRASE, trust_new=True)
+        assert [s.fingerprint for s in first.trusted] == [signer_of(a)]
+        assert first.signers == [
+            {"fingerprint": signer_of(a), "device": "laptop-a", "trusted": True}
         ]
+        # A trusted device's next package needs no flag; a new device's does.
+        with pytest.raises(UntrustedSigner, match="laptop-b"):
+            merge_packages(db, [b, a], passphrase=PACKAGE_PASSPHRASE)
+        second = merge_packages(db, [b, a], passphrase=PACKAGE_PASSPHRASE, trust_new=True)
+        assert [s.device_name for s in second.trusted] == ["laptop-b"]
         history = merge_history(db)
         assert [(m.file_name, m.device, m.signer, m.trusted) for m in history] == [
             ("A.pwx", "laptop-a", signer_of(a), True),
-            ("B.pwx", "laptop-b", signer_of(b), False),
+            ("B.pwx", "laptop-b", signer_of(b), True),
             ("A.pwx", "laptop-a", signer_of(a), True),
         ]
         assert history[0].records == history[2].records > 0
-        assert history[0].merged_at >= history[2].merged_at
         with db.read() as session:
             assert session.scalar(select(func.count()).select_from(MergeLogEntry)) == 3
     finally:
@@ -782,6 +790,7 @@ def test_a_cancelled_merge_changes_nothing_at_any_step(
                 packages,
                 passphrase=PACKAGE_PASSPHRASE,
                 progress=lambda done, total, what: steps.append(what),
+                trust_new=True,
             )
         finally:
             probe.close()
@@ -796,7 +805,9 @@ def test_a_cancelled_merge_changes_nothing_at_any_step(
                 return next(asked) >= stop
 
             with pytest.raises(MergeCancelled) as failure:
-                merge_packages(db, packages, passphrase=PACKAGE_PASSPHRASE, cancelled=cancelled)
+                merge_packages(
+                    db, packages, passphrase=PACKAGE_PASSPHRASE, cancelled=cancelled, trust_new=True
+                )
             assert_one_sentence(str(failure.value))
             after = snapshot(db)
             assert (after.dump, after.tables) == (before.dump, before.tables), steps[stop]
@@ -922,7 +933,9 @@ def test_a_merge_killed_at_any_moment_leaves_the_database_as_before(
         def note(step: int, steps: int, what: str) -> None:
             began.setdefault(what, time.perf_counter())
 
-        merge_packages(done, [package], passphrase=PACKAGE_PASSPHRASE, progress=note)
+        merge_packages(
+            done, [package], passphrase=PACKAGE_PASSPHRASE, progress=note, trust_new=True
+        )
         writing = time.perf_counter() - began["Merging"]
         after = canonical_dump(done)
     finally:

@@ -110,7 +110,7 @@ def test_save_after_a_merge_moved_the_open_record_keeps_both_edits(
     editor = open_editor(qtbot, window, audit.id)
     assert editor.current_state().payload()["base_version"] == before.version  # kept in drafts
     grade(editor, "supervision", supervision)
-    result = merge_packages(demo_db, [package], passphrase=SECRET)
+    result = merge_packages(demo_db, [package], passphrase=SECRET, trust_new=True)
     assert result.updated == 1  # the record fast-forwarded under the open editor
     assert editor.save()
     assert "were combined" in editor.state_line.text()
@@ -140,7 +140,7 @@ def test_save_over_the_same_answer_changed_by_a_merge_is_a_conflict_on_that_answ
     editor = open_editor(qtbot, window, audit.id)
     mine = next(g for g in ("good", "requires-improvement") if g not in (before, theirs))
     grade(editor, "recording", mine)
-    merge_packages(demo_db, [package], passphrase=SECRET)
+    merge_packages(demo_db, [package], passphrase=SECRET, trust_new=True)
     assert editor.save()
     assert "Quality of recording" in editor.state_line.text()
     assert "both versions are kept" in editor.state_line.text()
@@ -338,7 +338,7 @@ def test_a_save_that_changes_nothing_over_a_merged_record_shows_the_merge(
     theirs = other_grade(before.draft.answers["recording"]["value"])
     package = a_laptops_change(demo_template, tmp_path, audit.id, {"recording": theirs})
     editor = open_editor(qtbot, window, audit.id)
-    merge_packages(demo_db, [package], passphrase=SECRET)
+    merge_packages(demo_db, [package], passphrase=SECRET, trust_new=True)
     assert editor.save()  # as Print does, before anything was typed
     assert editor.form.answers()["recording"]["value"] == theirs  # the form took the merge up
     grade(editor, "supervision", other_grade(before.draft.answers["supervision"]["value"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -29,6 +30,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from pwdesk.exchange.keys import load_private_key, new_key_pair
+from pwdesk.exchange.package import fingerprint, read_header
 from pwdesk.gui import exchange_dialogs
 from pwdesk.gui.conflicts import KEPT, ConflictsPage, conflicts_model
 from pwdesk.gui.exchange_dialogs import (
@@ -108,12 +110,26 @@ def export_through_dialog(qtbot: QtBot, db: Database, week_code: str, out: Path)
 
 
 def merge_through_dialog(qtbot: QtBot, dialog: MergeDialog, packages: list[Path]) -> None:
+    """Merge as a QA officer would the first time: refused, the devices listed, then trusted."""
     shown(qtbot, dialog)
     dialog.add_files(packages)
     choose(qtbot, dialog.with_passphrase)
     qtbot.keyClicks(dialog.passphrase, PACKAGE_SECRET)
+    qtbot.mouseClick(dialog.merge_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=30_000)
+    assert dialog.message.text().startswith("Nothing was merged: not trusted yet:")
+    assert dialog.trust_button.isVisible()
     with qtbot.waitSignal(dialog.merged, timeout=30_000):
-        qtbot.mouseClick(dialog.merge_button, LEFT)
+        qtbot.mouseClick(dialog.trust_button, LEFT)
+    assert not dialog.trust_button.isVisible()
+
+
+def own_device(path: Path, user: str) -> Database:
+    """A copy of a database opened as a device of its own (a new device id)."""
+    copy = open_database(path, PASSPHRASE, user=user)
+    copy.set_setting("device_id", str(uuid.uuid4()))
+    copy.close()
+    return open_database(path, PASSPHRASE, user=user)
 
 
 @pytest.fixture
@@ -227,7 +243,9 @@ def test_a_merge_through_the_dialog_counts_as_the_service_does_and_brings_the_we
     export_through_dialog(qtbot, demo_db, "2018-09", package)
     elsewhere = create_database(tmp_path / "elsewhere.db", PASSPHRASE, device_name="elsewhere")
     try:
-        expected = merge_packages(elsewhere, [package], passphrase=PACKAGE_SECRET).as_json()
+        expected = merge_packages(
+            elsewhere, [package], passphrase=PACKAGE_SECRET, trust_new=True
+        ).as_json()
     finally:
         elsewhere.close()
     assert window.weeks == []
@@ -241,7 +259,7 @@ def test_a_merge_through_the_dialog_counts_as_the_service_does_and_brings_the_we
     assert expected["new"] > 200
     [signer] = expected["signers"]
     assert dialog.signer_labels[signer["fingerprint"]].text() == (
-        f"demo-laptop — key {signer['fingerprint']}: not yet trusted"
+        f"demo-laptop — key {signer['fingerprint']}: ✓ trusted"
     )
     assert not dialog.conflicts_button.isVisible()
 
@@ -254,24 +272,30 @@ def test_a_merge_through_the_dialog_counts_as_the_service_does_and_brings_the_we
     history = window.new_history_dialog()
     qtbot.addWidget(history)
     [line] = history.history()
-    assert (line.file_name, line.device, line.trusted) == ("september.pwx", "demo-laptop", False)
+    assert (line.file_name, line.device, line.trusted) == ("september.pwx", "demo-laptop", True)
     qtmodeltester.check(history.model, force_py=True)
 
 
-def test_a_signer_is_trusted_from_the_summary(
+def test_an_untrusted_signer_is_listed_and_merged_only_when_trusted(
     qtbot: QtBot, db: Database, week_package: Path
 ) -> None:
+    before = canonical_dump(db)
     dialog = MergeDialog(db)
     qtbot.addWidget(dialog)
-    merge_through_dialog(qtbot, dialog, [week_package])
-    [(fingerprint, button)] = dialog.trust_buttons.items()
-    assert dialog.trust_hint.isVisible()
-    assert button.accessibleName() == f"Trust the key {fingerprint}"
-    qtbot.mouseClick(button, LEFT)
-    assert dialog.signer_labels[fingerprint].text().endswith(f"key {fingerprint}: ✓ trusted")
+    shown(qtbot, dialog)
+    dialog.add_files([week_package])
+    qtbot.keyClicks(dialog.passphrase, PACKAGE_SECRET)
+    qtbot.mouseClick(dialog.merge_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=30_000)
+    signer = fingerprint(read_header(week_package.read_bytes())[0]["signer"])
+    assert "demo-laptop" in dialog.message.text()
+    assert signer in dialog.message.text()
+    assert dialog.trust_button.isVisible()
+    assert canonical_dump(db) == before  # refused: nothing changed
+    with qtbot.waitSignal(dialog.merged, timeout=30_000):
+        qtbot.mouseClick(dialog.trust_button, LEFT)
+    assert dialog.signer_labels[signer].text().endswith(f"key {signer}: ✓ trusted")
     assert dialog.trust_buttons == {}
-    assert not dialog.trust_hint.isVisible()
-    assert dialog.message.text() == "Trusted the key of demo-laptop."
     assert [m.trusted for m in merge_history(db)] == [True]
 
 
@@ -308,8 +332,10 @@ def test_a_package_for_the_qa_officers_key_merges_with_the_private_key(
     )
     dialog.key_passphrase.clear()
     qtbot.keyClicks(dialog.key_passphrase, KEY_SECRET)
+    qtbot.mouseClick(dialog.merge_button, LEFT)
+    qtbot.waitUntil(dialog.trust_button.isVisible, timeout=30_000)  # a new device: trust it
     with qtbot.waitSignal(dialog.merged, timeout=30_000):
-        qtbot.mouseClick(dialog.merge_button, LEFT)
+        qtbot.mouseClick(dialog.trust_button, LEFT)
     assert dialog.outcome is not None
     opened = read_package(package, private_key=load_private_key(tmp_path / "qa.key", KEY_SECRET))
     assert dialog.outcome.result.new == len(opened.records) > 0
@@ -405,7 +431,7 @@ def rival_packages(demo_path: Path, tmp_path: Path) -> tuple[Path, Path, str]:
     for name, change in (("Alice", "date"), ("Bob", "note")):
         copy = tmp_path / f"{name.lower()}.db"
         shutil.copyfile(demo_path, copy)
-        laptop = open_database(copy, PASSPHRASE, user=name)
+        laptop = own_device(copy, name)
         try:
             record_id = next(
                 r.id for r in list_records(laptop, "2018-09") if r.kind == "case-audit"
@@ -442,7 +468,7 @@ def test_a_conflict_is_resolved_taking_one_field_from_each_version(
     assert dialog.waiting.text().startswith("1 record is in conflict")
     assert_inputs_are_named(dialog)
     assert dialog.conflicts_button.isVisible()
-    assert len(dialog.trust_buttons) == 2
+    assert dialog.trust_buttons == {}  # both devices were trusted to merge
     dialog.resize(680, dialog.sizeHint().height())
     screenshot(dialog, "/tmp/merge.png")
 
@@ -516,7 +542,7 @@ def test_a_resolution_is_refused_when_a_version_arrived_after_it_was_shown(
     qtbot: QtBot, db: Database, demo_path: Path, rival_packages: tuple[Path, Path, str]
 ) -> None:
     alice_package, bob_package, record_id = rival_packages
-    merge_packages(db, [alice_package, bob_package], passphrase=PACKAGE_SECRET)
+    merge_packages(db, [alice_package, bob_package], passphrase=PACKAGE_SECRET, trust_new=True)
     page = ConflictsPage(db)
     qtbot.addWidget(page)
     shown(qtbot, page)
@@ -526,7 +552,7 @@ def test_a_resolution_is_refused_when_a_version_arrived_after_it_was_shown(
     # A third laptop's version of the same note arrives while the QA officer is looking.
     copy = demo_path.with_name("carol.db")
     shutil.copyfile(demo_path, copy)
-    carol = open_database(copy, PASSPHRASE, user="Carol")
+    carol = own_device(copy, "Carol")
     try:
         draft, _ = draft_of(carol, record_id)
         answers = {key: dict(value) for key, value in draft.answers.items()}
@@ -536,7 +562,7 @@ def test_a_resolution_is_refused_when_a_version_arrived_after_it_was_shown(
         export_package(carol, carol_package, week_code="2018-09", passphrase=PACKAGE_SECRET)
     finally:
         carol.close()
-    merge_packages(db, [carol_package], passphrase=PACKAGE_SECRET)
+    merge_packages(db, [carol_package], passphrase=PACKAGE_SECRET, trust_new=True)
 
     qtbot.mouseClick(page.resolve_button, LEFT)
     assert "arrived after the conflict was shown" in page.message.text()

@@ -123,7 +123,7 @@ def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path:
             user=leader,
         )
         try:
-            merge_packages(laptop, [setup], passphrase=SECRET)
+            merge_packages(laptop, [setup], passphrase=SECRET, trust_new=True)
             [todo] = list_allocations(laptop, "2019-03", leader)
             assert (todo.case_reference, todo.done) == (reference, False)
             complete_audit(laptop, reference, leader, grade)
@@ -133,7 +133,7 @@ def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path:
         finally:
             laptop.close()
 
-    result = merge_packages(qa, packages, passphrase=SECRET)
+    result = merge_packages(qa, packages, passphrase=SECRET, trust_new=True)
     assert result.conflicts == 0
     assert all(row.done for row in list_allocations(qa, "2019-03"))
     audits = {r.case_reference: r.id for r in list_records(qa, "2019-03")}

@@ -113,7 +113,7 @@ def test_a_moderation_travels_with_its_week(demo_db: Database, tmp_path: Path) -
     export_package(demo_db, package, week_code="2018-09", passphrase="package passphrase")
     qa = create_database(tmp_path / "qa.db", PASSPHRASE, device_name="qa")
     try:
-        merge_packages(qa, [package], passphrase="package passphrase")
+        merge_packages(qa, [package], passphrase="package passphrase", trust_new=True)
         view = moderation_of(qa, record)
         assert view is not None
         assert (view.moderator, view.grades["recording"].grade) == ("QA officer", given)
