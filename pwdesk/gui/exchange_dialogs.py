@@ -705,7 +705,7 @@ class MergeDialog(QDialog):
             _say(
                 self.message,
                 f"Nothing was merged: not trusted yet: {devices}. Compare each fingerprint "
-                "with the one that device shows under Help > About, then trust and merge.",
+                "with the one that device shows in its About box (F1), then trust and merge.",
                 "error",
             )
             self.trust_button.show()
