@@ -333,6 +333,9 @@ def open_database(
     """Open an existing database, bringing its schema up to date first."""
     if path is not None and not path.is_file():
         raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
+    if path is not None and path.stat().st_size == 0:
+        # SQLite would take an empty file for a new database and the migrations would fill it.
+        raise DatabaseError(f"{path.name} is empty, so it is not a pwdesk database.")
     engine = _engine_for(path, url, passphrase)
     try:
         migrations.upgrade(engine)

@@ -1,4 +1,5 @@
-"""A database and its journal files are the user's alone on POSIX, and so is a new folder for it."""
+"""A database and its journal files are the user's alone on POSIX, a new folder for it too; an
+empty file is never turned into a database."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from pwdesk.services.people import ChildDetails, add_child
 from pwdesk.store.database import create_database
 from tests.conftest import PASSPHRASE
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
 
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@POSIX_ONLY
 def test_the_database_and_its_wal_and_shm_are_created_0600(tmp_path: Path) -> None:
     path = tmp_path / "private.db"
     old = os.umask(0o022)  # the usual umask, which would make them world-readable
@@ -35,6 +37,7 @@ def test_the_database_and_its_wal_and_shm_are_created_0600(tmp_path: Path) -> No
         os.umask(old)
 
 
+@POSIX_ONLY
 def test_a_folder_made_for_a_new_database_is_0700(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -47,3 +50,15 @@ def test_a_folder_made_for_a_new_database_is_0700(
         os.umask(old)
     assert mode(path.parent) == 0o700
     assert mode(path) == 0o600
+
+
+def test_an_empty_file_given_as_the_database_stays_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PWDESK_PASSPHRASE", PASSPHRASE)
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    assert main(["records", "--week", "2018-09", "--db", str(empty)]) == 2
+    assert "is empty, so it is not a pwdesk database" in capsys.readouterr().err
+    assert empty.stat().st_size == 0
+    assert not (tmp_path / "empty.db-wal").exists()
