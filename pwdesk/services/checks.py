@@ -12,19 +12,26 @@ from collections.abc import Callable
 from typing import Any
 
 from pwdesk.domain.answers import answer_problems, missing_required
-from pwdesk.services.templates import UnknownTemplate, catalogue
+from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
 from pwdesk.store.database import Database
 from pwdesk.store.models import Assessment, Versioned
 
 MergeCheck = Callable[[type[Versioned], dict[str, Any]], list[str]]
 
 
-def content_problems(db: Database, model: type[Versioned], values: dict[str, Any]) -> list[str]:
-    """One sentence for each rule a record's merged content breaks (audits and observations)."""
+def content_problems(
+    db: Database,
+    model: type[Versioned],
+    values: dict[str, Any],
+    templates: TemplateCatalogue | None = None,
+) -> list[str]:
+    """One sentence for each rule a record's merged content breaks (audits and observations);
+    ``templates`` is the catalogue, when the caller has it already."""
     if model is not Assessment:
         return []
     try:
-        template = catalogue(db).get(values["template_id"], values["template_version"])
+        forms = templates if templates is not None else catalogue(db)
+        template = forms.get(values["template_id"], values["template_version"])
     except UnknownTemplate as error:
         return [str(error)]
     answers = values.get("answers") or {}
@@ -38,9 +45,14 @@ def content_problems(db: Database, model: type[Versioned], values: dict[str, Any
 
 
 def merge_check(db: Database) -> MergeCheck:
-    """The check settle_heads applies to a merge: the fields to decide if the rules break."""
+    """The check settle_heads applies to a merge: the fields to decide if the rules break. The
+    template catalogue is read once, when the first audit needs it, for every record checked."""
+    forms: list[TemplateCatalogue] = []
 
     def check(model: type[Versioned], values: dict[str, Any]) -> list[str]:
-        return ["status"] if content_problems(db, model, values) else []
+        if model is Assessment and not forms:
+            forms.append(catalogue(db))
+        templates = forms[0] if forms else None
+        return ["status"] if content_problems(db, model, values, templates) else []
 
     return check

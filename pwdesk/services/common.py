@@ -154,12 +154,15 @@ def _put_over(
     if content == stored.content and deleted == stored.deleted:
         return Saved(record.id, None)  # nothing changed; what came since stays as it is
     mine = add_version(session, db, record.RECORD_TYPE, record.id, content, [base], deleted=deleted)
-    session.flush()
-    history = History(session, record.id)
-    if any(mine == h or mine in ancestors(h, history.parents_of) for h in heads):
-        return Saved(record.id, None)  # the same change had already arrived
+    # Only a version stored before can already be a head or behind one: the same change had
+    # arrived from elsewhere.
+    if mine in history and any(
+        mine == h or mine in ancestors(h, history.parents_of) for h in heads
+    ):
+        return Saved(record.id, None)
     db.log(session, "update", record_type=record.RECORD_TYPE, record_id=record.id, version_id=mine)
-    kept = {h for h in heads if h not in ancestors(mine, history.parents_of)} | {mine}
+    behind_mine = {base} | ancestors(base, history.parents_of)
+    kept = {h for h in heads if h not in behind_mine} | {mine}
     settled = settle_heads(session, db, record, kept, check=merge_check(db))
     session.flush()
     # In a conflict the record shows one head meanwhile; the save's own version is ``mine``.

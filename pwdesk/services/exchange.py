@@ -40,7 +40,7 @@ from pwdesk.exchange.package import (
     open_package,
     seal,
 )
-from pwdesk.services.checks import content_problems, merge_check
+from pwdesk.services.checks import MergeCheck, content_problems, merge_check
 from pwdesk.services.common import NotFound
 from pwdesk.services.files import write_atomically
 from pwdesk.services.templates import built_in_templates, catalogue
@@ -876,7 +876,7 @@ def _merge_model(
                 ).outcome
             elif record.id in conflict_heads:
                 settled.append(record.id)
-        counter = {"conflict": "conflicts", "changed": "updated"}.get(outcome, outcome)
+        counter = "conflicts" if outcome == "conflict" else outcome
         setattr(result, counter, getattr(result, counter) + 1)
     for chunk in _chunks(settled):
         session.execute(delete(ConflictHead).where(ConflictHead.record_id.in_(chunk)))
@@ -999,7 +999,9 @@ def _field_value(fields: Mapping[str, Any], name: str) -> Any:
     return fields.get(name)
 
 
-def _conflict_in(session: Session, db: Database, record_id: str, record_type: str) -> Conflict:
+def _conflict_in(
+    session: Session, db: Database, record_id: str, record_type: str, check: MergeCheck
+) -> Conflict:
     model = MODELS[record_type]
     row = session.get(model, record_id)
     heads = sorted(current_heads(session, row)) if row is not None else []
@@ -1018,7 +1020,7 @@ def _conflict_in(session: Session, db: Database, record_id: str, record_type: st
                 v.device_id == db.identity.device_id,
             )
         )
-    merged = merged_heads(history, model, set(heads), merge_check(db))
+    merged = merged_heads(history, model, set(heads), check)
     clashes = tuple(
         ConflictingField(name, tuple((v, _field_value(history.fields_of(v), name)) for v in heads))
         for name in merged.conflicts
@@ -1034,7 +1036,8 @@ def list_conflicts(db: Database) -> list[Conflict]:
         types = dict(
             session.execute(select(ConflictHead.record_id, ConflictHead.record_type)).all()
         )
-        return [_conflict_in(session, db, rid, types[rid]) for rid in sorted(types)]
+        check = merge_check(db)
+        return [_conflict_in(session, db, rid, types[rid], check) for rid in sorted(types)]
 
 
 class ResolutionOutdated(PwdeskError):
@@ -1141,7 +1144,9 @@ def resolve_conflict(
             raise PwdeskError(
                 f"More than one record in conflict starts with {record_id}; give more."
             )
-        conflict = _conflict_in(session, db, found[0].record_id, found[0].record_type)
+        conflict = _conflict_in(
+            session, db, found[0].record_id, found[0].record_type, merge_check(db)
+        )
         heads = sorted(v.id for v in conflict.versions)
         if shown is not None and not _same_versions(heads, shown):
             raise ResolutionOutdated(
