@@ -111,10 +111,17 @@ def describe_rules(rules: Sequence[CohortRule]) -> str:
     return " and ".join(rule.describe() for rule in rules) or "every child"
 
 
-def _whole_number(data: Mapping[str, Any], key: str) -> int:
+MAX_YEARS = 30
+"""The oldest age a rule may name: care leavers are supported to 25, so 30 leaves room."""
+MAX_MONTHS = 12 * MAX_YEARS
+
+
+def _whole_number(data: Mapping[str, Any], key: str, most: int) -> int:
     value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise CohortRuleError(f"Cohort rule {data.get('rule')!r} needs '{key}' as a whole number.")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+        raise CohortRuleError(
+            f"Cohort rule {data.get('rule')!r} needs '{key}' as a whole number from 0 to {most}."
+        )
     return value
 
 
@@ -127,13 +134,23 @@ def _iso_date(data: Mapping[str, Any], key: str) -> date:
     return day
 
 
+_RULE_KEYS = {
+    "age-under": ("years",),
+    "in-care-at-least": ("months",),
+    "entered-care-between": ("first", "last"),
+}
+
+
 def rule_from_dict(data: Mapping[str, Any]) -> CohortRule:
     """Rebuild a rule from its stored form; CohortRuleError if it is malformed."""
     kind = data.get("rule")
+    extra = sorted(set(data) - {"rule", *_RULE_KEYS.get(str(kind), ())})
+    if kind in _RULE_KEYS and extra:
+        raise CohortRuleError(f"Cohort rule {kind!r} has unknown settings: {', '.join(extra)}.")
     if kind == "age-under":
-        return AgeUnder(_whole_number(data, "years"))
+        return AgeUnder(_whole_number(data, "years", MAX_YEARS))
     if kind == "in-care-at-least":
-        return InCareAtLeast(_whole_number(data, "months"))
+        return InCareAtLeast(_whole_number(data, "months", MAX_MONTHS))
     if kind == "entered-care-between":
         first, last = _iso_date(data, "first"), _iso_date(data, "last")
         if last < first:

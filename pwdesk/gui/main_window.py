@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk import __version__
+from pwdesk.domain.statuses import ActionStatus
 from pwdesk.domain.templates import TemplateKind
 from pwdesk.gui.conflicts import ConflictsPage, ConflictsView, load_conflicts
 from pwdesk.gui.dashboard import DashboardPage
@@ -50,13 +51,7 @@ from pwdesk.gui.settings_dialog import SettingsDialog
 from pwdesk.gui.tasks import Task
 from pwdesk.gui.todo_page import TodoPage
 from pwdesk.reports.analysis import WeekStats
-from pwdesk.services.actions import (
-    ActionRow,
-    ActionStatus,
-    list_all_actions,
-    record_actions,
-    set_action_status,
-)
+from pwdesk.services.actions import ActionRow, list_all_actions, record_actions, set_action_status
 from pwdesk.services.assessments import RecordRow, case_audit_of, list_records, open_record
 from pwdesk.services.common import NotFound
 from pwdesk.services.drafts import discard_draft, kept_drafts

@@ -13,8 +13,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from pwdesk.domain.statuses import ActionStatus
 from pwdesk.reports.palette import grade_colours
-from pwdesk.services.actions import ActionRow, ActionStatus
+from pwdesk.services.actions import ActionRow
 from pwdesk.services.assessments import RecordRow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole

@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 from pwdesk.domain.answers import missing_required
 from pwdesk.domain.dates import parse_date
 from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.form.assessment_form import AssessmentForm
 from pwdesk.gui.printing import PdfPreview, pdf_file_name, save_pdf_dialog
 from pwdesk.services.actions import AgreedAction, record_actions
-from pwdesk.services.assessments import AssessmentDraft, Status, open_record
+from pwdesk.services.assessments import AssessmentDraft, open_record
 from pwdesk.services.common import Saved, concurrency_message
 from pwdesk.services.drafts import keep_draft
 from pwdesk.services.editing import save_record

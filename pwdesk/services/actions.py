@@ -5,25 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pwdesk.domain.statuses import ActionStatus
 from pwdesk.services.common import InvalidRecord, Saved, delete, get_live, put
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
 from pwdesk.store.models import Action, Assessment, Child, PracticeWeek
-
-
-class ActionStatus(StrEnum):
-    """How an agreed action stands."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
 
 SETTLED = frozenset({ActionStatus.DONE, ActionStatus.DROPPED})
 """Statuses with nothing more to do, so the action can no longer be late."""

@@ -5,26 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from pwdesk.domain.answers import answer_problems, missing_required, value_of
+from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate, Item, TemplateKind
 from pwdesk.services.common import InvalidRecord, NotFound, Saved, get_live, put
 from pwdesk.services.templates import UnknownTemplate, catalogue
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
 from pwdesk.store.models import Assessment, Auditor, Child, PracticeWeek, Practitioner
-
-
-class Status(StrEnum):
-    """Where a record stands: a draft always saves; completed means every required item answered."""
-
-    DRAFT = "draft"
-    COMPLETED = "completed"
 
 
 class IncompleteRecord(InvalidRecord):

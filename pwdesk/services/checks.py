@@ -1,22 +1,268 @@
-"""The rules a merged record must keep: a merge that would break them is not made quietly.
+"""The rules every record keeps, whether it was typed here or arrived in a package.
+
+``record_problems`` is the one statement of them: a local save (``services.common.put``) and every
+version a merge brings in (``services.exchange``) are held to the same rules, so a package can
+never store what the forms could not. Lengths follow the columns: a column of bounded length
+bounds its text, a name or a role is short, free text (evidence, notes, narratives) is generous
+but finite. No text holds a control character but the tab and line breaks of free text.
 
 Two devices can each make a valid change whose combination is not valid: one completes an audit
 while the other clears a required answer. Such a combination is kept as a conflict on the
-record's status, for the QA officer to decide, and a resolution that would break the rules is
-refused with the reason.
+record's status (``merge_check``), for the QA officer to decide, and a resolution that would
+break the rules is refused with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from sqlalchemy import String, Text
+
 from pwdesk.domain.answers import answer_problems, missing_required
+from pwdesk.domain.cohorts import CohortRuleError, rules_from_list
+from pwdesk.domain.statuses import ActionStatus, Status
+from pwdesk.domain.templates import FormTemplate, ItemType, TemplateKind
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Versioned
+from pwdesk.store.models import (
+    Action,
+    Allocation,
+    Assessment,
+    Auditor,
+    Child,
+    Cohort,
+    Moderation,
+    PracticeWeek,
+    Practitioner,
+    Versioned,
+)
+from pwdesk.store.records import content_columns
+
+SHORT_TEXT = 200
+"""The most characters of a name, a role, a team or any other one-line text without a bound."""
+FREE_TEXT = 100_000
+"""The most characters of one piece of free text: evidence, a note, a report's narrative."""
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+"""The dates a record may hold; anything outside is a typing slip or a forgery."""
+MAX_OBSERVATION_TEMPLATES = 50
+MAX_COHORT_RULES = 20
+MAX_PROBLEMS = 3
+"""How many problems a refusal names: enough to act on, never a flood."""
+
+_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 MergeCheck = Callable[[type[Versioned], dict[str, Any]], list[str]]
+
+
+@dataclass
+class Forms:
+    """The form templates a record's rules look up: the catalogue (read when first needed) and,
+    for a moderation, the form its audit was filled in with."""
+
+    db: Database | None = None
+    of_assessment: Callable[[str], tuple[str, int] | None] = lambda _: None
+    _catalogue: list[TemplateCatalogue] = field(default_factory=list)
+
+    @classmethod
+    def known(cls, templates: TemplateCatalogue, **kwargs: Any) -> Forms:
+        """Forms from a catalogue the caller has already."""
+        forms = cls(**kwargs)
+        forms._catalogue.append(templates)
+        return forms
+
+    @property
+    def templates(self) -> TemplateCatalogue:
+        """Every template these records may cite."""
+        if not self._catalogue:
+            self._catalogue.append(catalogue(self.db))
+        return self._catalogue[0]
+
+
+def text_problem(where: str, value: str, limit: int, *, lines: bool) -> str | None:
+    """Why a text value cannot be stored, or None: too long, or holding a control character
+    (free text, ``lines``, may hold tabs and line breaks)."""
+    if len(value) > limit:
+        return f"{where} is longer than the {limit:,} characters pwdesk keeps."
+    if (_TEXT_CONTROL if lines else _LINE_CONTROL).search(value):
+        return f"{where} holds a control character, which pwdesk never stores."
+    return None
+
+
+def _column_problems(model: type[Versioned], values: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    for column in content_columns(model):
+        value = values.get(column.key)
+        where = f"Field '{column.key}' of a {model.RECORD_TYPE} record"
+        if isinstance(value, str):
+            if isinstance(column.type, Text):
+                why = text_problem(where, value, FREE_TEXT, lines=True)
+            else:
+                length = column.type.length if isinstance(column.type, String) else None
+                why = text_problem(where, value, length or SHORT_TEXT, lines=False)
+            if why:
+                problems.append(why)
+        elif isinstance(value, date) and not FIRST_DAY <= value <= LAST_DAY:
+            problems.append(f"{where} is a date outside the years 1900 to 2199.")
+    return problems
+
+
+def _needs(values: Mapping[str, Any], name: str, what: str) -> list[str]:
+    value = values.get(name)
+    return [] if isinstance(value, str) and value.strip() else [what]
+
+
+def _week_problems(values: Mapping[str, Any], forms: Forms) -> list[str]:
+    problems = _needs(values, "code", "A Practice Week needs a code.")
+    problems += _needs(values, "title", "A Practice Week needs a title.")
+    if values["ends_on"] < values["starts_on"]:
+        problems.append("A Practice Week cannot end before it starts.")
+    wanted = [(values["case_audit_template"], TemplateKind.CASE_AUDIT)]
+    observed = values["observation_templates"]
+    if len(observed) > MAX_OBSERVATION_TEMPLATES or not all(isinstance(t, str) for t in observed):
+        return [*problems, "A Practice Week's observation forms are malformed."]
+    wanted += [(template_id, TemplateKind.OBSERVATION) for template_id in observed]
+    for template_id, kind in wanted:
+        try:
+            if forms.templates.get(template_id).kind is not kind:
+                problems.append(f"A Practice Week names {template_id} as a {kind} form.")
+        except UnknownTemplate as error:
+            problems.append(str(error))
+    return problems
+
+
+def _cohort_problems(values: Mapping[str, Any]) -> list[str]:
+    problems = _needs(values, "name", "A cohort needs a name.")
+    rules = values["rules"]
+    if len(rules) > MAX_COHORT_RULES or not all(isinstance(rule, dict) for rule in rules):
+        return [*problems, "A cohort's rules are malformed."]
+    try:
+        rules_from_list(rules)
+    except CohortRuleError as error:
+        problems.append(str(error))
+    if not 0 <= values["position"] <= 10_000:
+        problems.append("A cohort's position is out of range.")
+    return problems
+
+
+def _child_problems(values: Mapping[str, Any]) -> list[str]:
+    problems = _needs(values, "case_reference", "A child needs a case reference.")
+    born, entered = values["date_of_birth"], values["entered_care"]
+    if born is not None and entered is not None and entered < born:
+        problems.append("A child cannot enter care before their date of birth.")
+    return problems
+
+
+def _form_problems(values: Mapping[str, Any], forms: Forms) -> list[str]:
+    try:
+        template = forms.templates.get(values["template_id"], values["template_version"])
+    except UnknownTemplate as error:
+        return [str(error)]
+    problems: list[str] = []
+    if values["kind"] != template.kind:
+        problems.append(f"A record of the form {template.id} must be a {template.kind}.")
+    if values["status"] not in set(Status):
+        problems.append(f"{values['status']!r} is not a record status (draft or completed).")
+    if template.kind is TemplateKind.CASE_AUDIT and values["child_id"] is None:
+        problems.append("A case audit must name the child whose case was discussed.")
+    answers = values["answers"]
+    problems += answer_problems(template, answers)
+    for item_id, entry in answers.items():
+        if not isinstance(entry, Mapping):
+            continue
+        for part in ("value", "note"):
+            text = entry.get(part)
+            if isinstance(text, str):
+                why = text_problem(f"The {part} given for '{item_id}'", text, FREE_TEXT, lines=True)
+                if why:
+                    problems.append(why)
+    if values["status"] == Status.COMPLETED:
+        missing = missing_required(template, answers)
+        if missing:
+            labels = "; ".join(item.label for item in missing)
+            problems.append(f"a completed record needs every required answer ({labels}).")
+    return problems
+
+
+def _allocation_problems(values: Mapping[str, Any]) -> list[str]:
+    kind = values["kind"]
+    if kind == TemplateKind.CASE_AUDIT:
+        return [] if values["child_id"] else ["A case-audit allocation must name the child."]
+    if kind == TemplateKind.OBSERVATION:
+        return _needs(values, "observation_type", "An observation allocation needs its type.")
+    return [f"{kind!r} is not a kind of allocation (case-audit or observation)."]
+
+
+def _moderation_problems(values: Mapping[str, Any], forms: Forms) -> list[str]:
+    problems = _needs(values, "moderator", "A moderation needs the moderator's name.")
+    grades = values["grades"]
+    if not all(
+        isinstance(entry, dict)
+        and set(entry) == {"grade", "reason"}
+        and isinstance(entry["grade"], str)
+        and isinstance(entry["reason"], str)
+        for entry in grades.values()
+    ):
+        return [*problems, "A moderation's grades are malformed."]
+    for item_id, entry in grades.items():
+        why = text_problem(
+            f"The reason moderating '{item_id}'", entry["reason"], FREE_TEXT, lines=True
+        )
+        if why:
+            problems.append(why)
+    cited = forms.of_assessment(values["assessment_id"])
+    template: FormTemplate | None = None
+    if cited is not None:
+        try:
+            template = forms.templates.get(*cited)
+        except UnknownTemplate:
+            template = None
+    if template is not None:
+        for item_id, entry in grades.items():
+            if item_id not in {i.id for i in template.items() if i.type is ItemType.GRADE}:
+                problems.append(f"The form has no graded item '{item_id}' to moderate.")
+            elif not template.scale.knows(entry["grade"]):
+                problems.append(f"'{entry['grade']}' is not a grade of this form.")
+    return problems
+
+
+def _action_problems(values: Mapping[str, Any]) -> list[str]:
+    problems = _needs(values, "description", "An agreed action needs a description.")
+    if values["status"] not in set(ActionStatus):
+        problems.append(f"{values['status']!r} is not a status of an agreed action.")
+    return problems
+
+
+def record_problems(model: type[Versioned], values: Mapping[str, Any], forms: Forms) -> list[str]:
+    """One sentence for each rule a record's content breaks; [] when it keeps them all.
+
+    ``values`` are checked column values (``store.records.checked_content``): every field
+    present and of its type. What is checked here is what the values mean.
+    """
+    problems = _column_problems(model, values)
+    if model is PracticeWeek:
+        problems += _week_problems(values, forms)
+    elif model is Cohort:
+        problems += _cohort_problems(values)
+    elif model is Child:
+        problems += _child_problems(values)
+    elif model is Practitioner:
+        problems += _needs(values, "name", "A practitioner needs a name.")
+    elif model is Auditor:
+        problems += _needs(values, "name", "A senior leader needs a name.")
+    elif model is Assessment:
+        problems += _form_problems(values, forms)
+    elif model is Allocation:
+        problems += _allocation_problems(values)
+    elif model is Moderation:
+        problems += _moderation_problems(values, forms)
+    elif model is Action:
+        problems += _action_problems(values)
+    return problems
 
 
 def content_problems(
@@ -29,30 +275,18 @@ def content_problems(
     ``templates`` is the catalogue, when the caller has it already."""
     if model is not Assessment:
         return []
-    try:
-        forms = templates if templates is not None else catalogue(db)
-        template = forms.get(values["template_id"], values["template_version"])
-    except UnknownTemplate as error:
-        return [str(error)]
-    answers = values.get("answers") or {}
-    problems = answer_problems(template, answers)
-    if values.get("status") == "completed":
-        missing = missing_required(template, answers)
-        if missing:
-            labels = "; ".join(item.label for item in missing)
-            problems.append(f"a completed record needs every required answer ({labels}).")
-    return problems
+    forms = Forms(db) if templates is None else Forms.known(templates)
+    return _form_problems(values, forms)
 
 
 def merge_check(db: Database) -> MergeCheck:
     """The check settle_heads applies to a merge: the fields to decide if the rules break. The
     template catalogue is read once, when the first audit needs it, for every record checked."""
-    forms: list[TemplateCatalogue] = []
+    forms = Forms(db)
 
     def check(model: type[Versioned], values: dict[str, Any]) -> list[str]:
-        if model is Assessment and not forms:
-            forms.append(catalogue(db))
-        templates = forms[0] if forms else None
-        return ["status"] if content_problems(db, model, values, templates) else []
+        if model is not Assessment:
+            return []
+        return ["status"] if _form_problems(values, forms) else []
 
     return check

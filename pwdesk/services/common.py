@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session
 
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import ancestors
-from pwdesk.services.checks import merge_check
+from pwdesk.services.checks import MAX_PROBLEMS, Forms, merge_check, record_problems
 from pwdesk.store.database import Database
-from pwdesk.store.models import Versioned
+from pwdesk.store.models import Assessment, Versioned
 from pwdesk.store.records import (
     History,
     add_version,
     checked_content,
     content_columns,
+    content_of,
     current_heads,
     save_version,
     settle_heads,
@@ -96,6 +97,26 @@ def _new_record(db: Database, model: type[RecordT], fields: Mapping[str, Any]) -
     return record
 
 
+def local_forms(session: Session, db: Database) -> Forms:
+    """The forms a local save's rules look up, a moderation's audit read in this transaction."""
+
+    def of_assessment(assessment_id: str) -> tuple[str, int] | None:
+        audit = session.get(Assessment, assessment_id)
+        return None if audit is None else (audit.template_id, audit.template_version)
+
+    return Forms(db, of_assessment)
+
+
+def check_rules(
+    session: Session, db: Database, model: type[Versioned], content: Mapping[str, Any]
+) -> None:
+    """Refuse content that breaks a record's rules (services.checks) with their first sentences:
+    a local save is held to exactly what a merge demands of a package."""
+    problems = record_problems(model, checked_content(model, content), local_forms(session, db))
+    if problems:
+        raise InvalidRecord(" ".join(problems[:MAX_PROBLEMS]))
+
+
 def put(
     session: Session,
     db: Database,
@@ -126,6 +147,8 @@ def put(
                 return _put_over(session, db, record, heads, base, fields, deleted)
     for name, value in fields.items():
         setattr(record, name, value)
+    if not deleted:
+        check_rules(session, db, model, content_of(record))
     version = save_version(session, db, record, deleted=deleted)
     session.flush()
     return Saved(record.id, version)
@@ -150,7 +173,8 @@ def _put_over(
     stored = history.version(base)
     content = dict(stored.content)
     content.update({k: v.isoformat() if isinstance(v, dt.date) else v for k, v in fields.items()})
-    checked_content(type(record), content)  # the same checks as a save from the current head
+    if not deleted:  # the same checks as a save from the current head
+        check_rules(session, db, type(record), content)
     if content == stored.content and deleted == stored.deleted:
         return Saved(record.id, None)  # nothing changed; what came since stays as it is
     mine = add_version(session, db, record.RECORD_TYPE, record.id, content, [base], deleted=deleted)

@@ -16,9 +16,10 @@ from typing import Any
 
 from pwdesk.domain.answers import answer
 from pwdesk.domain.cohorts import AgeUnder, EnteredCareBetween, InCareAtLeast
+from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.domain.templates import FormTemplate
-from pwdesk.services.actions import ActionDetails, ActionStatus, save_action
-from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment
+from pwdesk.services.actions import ActionDetails, save_action
+from pwdesk.services.assessments import AssessmentDraft, save_assessment
 from pwdesk.services.common import InvalidRecord
 from pwdesk.services.people import (
     AuditorDetails,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from pwdesk.domain.statuses import Status
 from pwdesk.services.actions import AgreedAction, set_record_actions_in
-from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment_in
+from pwdesk.services.assessments import AssessmentDraft, save_assessment_in
 from pwdesk.services.common import Saved
 from pwdesk.services.drafts import discard_draft_in
 from pwdesk.store.database import Database

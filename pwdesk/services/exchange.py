@@ -40,10 +40,19 @@ from pwdesk.exchange.package import (
     open_package,
     seal,
 )
-from pwdesk.services.checks import MergeCheck, content_problems, merge_check
+from pwdesk.services.checks import (
+    MAX_PROBLEMS,
+    SHORT_TEXT,
+    Forms,
+    MergeCheck,
+    content_problems,
+    merge_check,
+    record_problems,
+    text_problem,
+)
 from pwdesk.services.common import NotFound
 from pwdesk.services.files import write_atomically
-from pwdesk.services.templates import built_in_templates, catalogue
+from pwdesk.services.templates import TemplateCatalogue, built_in_templates, catalogue
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
 from pwdesk.store.models import (
@@ -365,15 +374,14 @@ def _check_version(
         raise _problem(name, f"version {vid[:12]} has a malformed time.") from None
     if created_at.tzinfo is None:
         raise _problem(name, f"version {vid[:12]} has a time without a time zone.")
-    version = IncomingVersion(
-        vid,
-        tuple(parents),
-        content,
-        deleted,
-        _text(raw.get("device_id"), name, "a version's device"),
-        _text(raw.get("author"), name, "a version's author"),
-        created_at,
-    )
+    device_id = _text(raw.get("device_id"), name, "a version's device")
+    author = _text(raw.get("author"), name, "a version's author")
+    if not _UUID.match(device_id):
+        raise _problem(name, f"version {vid[:12]} names a malformed device id.")
+    why = text_problem(f"the author of version {vid[:12]}", author, SHORT_TEXT, lines=False)
+    if why:
+        raise _problem(name, why)
+    version = IncomingVersion(vid, tuple(parents), content, deleted, device_id, author, created_at)
     verified.versions[(vid, record_type, record_id)] = (raw, version)
     return version
 
@@ -444,7 +452,46 @@ def _check_payload(name: str, opened: OpenedPackage, verified: CheckCache) -> Ch
         if record.id in seen:
             raise _problem(name, f"it holds record {record.id} more than once.")
         seen.add(record.id)
+    _check_header(name, opened.header, records)
     return CheckedPackage(name, opened, records, tuple(templates))
+
+
+def _check_header(name: str, header: Mapping[str, Any], records: Sequence[IncomingRecord]) -> None:
+    """The header must describe the payload it is signed with: its device, time, week and
+    counts. A header that says one thing while the records say another is refused."""
+    device_id, device_name = header.get("device_id"), header.get("device_name")
+    if not isinstance(device_id, str) or not _UUID.match(device_id):
+        raise _problem(name, "its header names a malformed device id.")
+    if not isinstance(device_name, str):
+        raise _problem(name, "its header does not name its device.")
+    why = text_problem("the device name in its header", device_name, SHORT_TEXT, lines=False)
+    if why:
+        raise _problem(name, why)
+    try:
+        created = datetime.fromisoformat(_text(header.get("created_at"), name, "its time"))
+    except ValueError:
+        raise _problem(name, "its header has a malformed time.") from None
+    if created.tzinfo is None:
+        raise _problem(name, "its header has a time without a time zone.")
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.type] = counts.get(record.type, 0) + 1
+    if header.get("counts") != counts:
+        raise _problem(name, "its header's record counts disagree with the records it holds.")
+    week = header.get("week")
+    if week is None:
+        return
+    if not isinstance(week, str):
+        raise _problem(name, "its header names a malformed week.")
+    codes = {
+        version.content.get("code")
+        for record in records
+        if record.type == "week"
+        for version in record.versions
+        if version.id in record.heads
+    }
+    if codes != {week}:
+        raise _problem(name, f"its header names the week {week[:32]!r}, which it does not hold.")
 
 
 def read_package(
@@ -681,6 +728,60 @@ def _check_references(
             )
 
 
+def _forms_for(db: Database, packages: Sequence[CheckedPackage]) -> TemplateCatalogue:
+    """The templates the packages' records may cite: this database's and those they carry."""
+    known = catalogue(db)
+    entries = [(template, "known") for template in known.all_templates()]
+    for package in packages:
+        for template_id, _, source in package.templates:
+            entries.append((parse_template(source, template_id), "arriving"))
+    return TemplateCatalogue(entries)
+
+
+def _check_values(
+    session: Session, packages: Sequence[CheckedPackage], templates: TemplateCatalogue
+) -> None:
+    """Every incoming version must keep the rules a local save keeps (services.checks): the
+    first few problems are named, and nothing is written."""
+    cited: dict[str, tuple[str, int]] = {}
+    for package in packages:
+        for record in package.records:
+            if record.type == Assessment.RECORD_TYPE:
+                for version in record.versions:
+                    if version.id in record.heads:
+                        content = version.content
+                        cited[record.id] = (content["template_id"], content["template_version"])
+
+    def of_assessment(assessment_id: str) -> tuple[str, int] | None:
+        if assessment_id not in cited:
+            audit = session.get(Assessment, assessment_id)
+            if audit is None:
+                return None
+            cited[assessment_id] = (audit.template_id, audit.template_version)
+        return cited[assessment_id]
+
+    forms = Forms.known(templates, of_assessment=of_assessment)
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for package in packages:
+        for record in package.records:
+            model = MODELS[record.type]
+            for version in record.versions:
+                if (record.id, version.id) in seen:
+                    continue
+                seen.add((record.id, version.id))
+                values = checked_content(model, version.content)
+                for problem in record_problems(model, values, forms):
+                    problems.append(
+                        f"{package.name}: {record.type} {record.id[:8]} (version "
+                        f"{version.id[:12]}): {problem}"
+                    )
+                if len(problems) >= MAX_PROBLEMS:
+                    raise PackageError(" ".join(problems[:MAX_PROBLEMS]))
+    if problems:
+        raise PackageError(" ".join(problems))
+
+
 def _import_templates(session: Session, db: Database, packages: Sequence[CheckedPackage]) -> None:
     shipped = {template.key: text for template, text in built_in_templates()}
     for package in packages:
@@ -764,11 +865,10 @@ def merge_packages(
             read_package(path, passphrase=passphrase, private_key=private_key, verified=verified)
         )
     result = MergeResult(packages=len(packages))
-    templates = {t.key for t in catalogue(db).all_templates()} | {
-        (tid, version) for p in packages for tid, version, _ in p.templates
-    }
+    forms = _forms_for(db, packages)
     with db.read() as session:
-        _check_references(session, packages, templates)
+        _check_references(session, packages, {t.key for t in forms.all_templates()})
+        _check_values(session, packages, forms)
     step(len(paths), len(paths) * 2, "Merging")
     with db.write() as session:
         result.trusted = admit_signers(session, db, packages, trust_new=trust_new)

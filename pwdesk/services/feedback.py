@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pwdesk.domain.answers import note_of, value_of
 from pwdesk.domain.dates import long_date, parse_date
+from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import (
     YES_NO_ANSWERS,
     FormTemplate,
@@ -17,7 +18,7 @@ from pwdesk.domain.templates import (
 from pwdesk.reports.document import Furniture
 from pwdesk.reports.feedback import AgreedActionLine, FeedbackContent, FeedbackSheet, GradedLine
 from pwdesk.services.actions import record_actions
-from pwdesk.services.assessments import Status, draft_of
+from pwdesk.services.assessments import draft_of
 from pwdesk.services.common import get_live
 from pwdesk.services.settings import load_settings
 from pwdesk.services.templates import catalogue

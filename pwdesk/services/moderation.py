@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pwdesk.domain.answers import value_of
-from pwdesk.services.assessments import Status
+from pwdesk.domain.statuses import Status
 from pwdesk.services.common import InvalidRecord, Saved, get_live, put
 from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from pwdesk.domain.answers import value_of
 from pwdesk.domain.cohorts import describe_rules, rules_from_list
+from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.reports.analysis import (
     AspectResult,
@@ -19,7 +20,6 @@ from pwdesk.reports.analysis import (
     WeekStats,
     analyse_week,
 )
-from pwdesk.services.assessments import Status
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekSummary, find_week
 from pwdesk.store.database import Database

@@ -26,6 +26,7 @@ from pwdesk.domain.cells import csv_text, from_csv_text, has_xlsx_unsafe
 from pwdesk.domain.dates import parse_date
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.grades import NOT_APPLICABLE_ID, GradeScale
+from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import (
     YES_NO_ANSWERS,
     FormTemplate,
@@ -34,7 +35,7 @@ from pwdesk.domain.templates import (
     ItemType,
     TemplateKind,
 )
-from pwdesk.services.assessments import Status, existing_case_audit
+from pwdesk.services.assessments import existing_case_audit
 from pwdesk.services.common import put
 from pwdesk.services.files import write_atomically
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue

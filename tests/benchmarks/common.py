@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pwdesk.domain.answers import answer
-from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment
+from pwdesk.domain.statuses import Status
+from pwdesk.services.assessments import AssessmentDraft, save_assessment
 from pwdesk.services.people import (
     AuditorDetails,
     ChildDetails,

@@ -28,7 +28,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 
 from pwdesk.domain.answers import answer
-from pwdesk.services.assessments import AssessmentDraft, Status, save_assessment
+from pwdesk.domain.statuses import Status
+from pwdesk.services.assessments import AssessmentDraft, save_assessment
 from pwdesk.services.exchange import export_package, merge_packages
 from pwdesk.services.people import (
     AuditorDetails,

@@ -7,6 +7,7 @@ Everything here makes real things: encrypted databases on disk, packages written
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -32,6 +34,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select, text
 
 from pwdesk.domain.answers import answer
+from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import version_id
 from pwdesk.exchange.keys import load_private_key, load_public_key, new_key_pair
 from pwdesk.exchange.package import open_package, seal
@@ -277,10 +280,45 @@ def reseal(
 
     The only faults in it are the ones the test put into the payload.
     """
-    head = dict(header or {"device_name": "crafted", "counts": {}, "week": WEEK})
+    head = {
+        "device_name": "crafted",
+        "device_id": str(uuid.uuid4()),
+        "created_at": "2018-09-21T16:05:00+00:00",
+        "week": WEEK,
+        **(header or {}),
+        "counts": counts_of(payload),
+    }
+    weeks = {
+        version["content"].get("code")
+        for record in records_of(payload, "week")
+        for version in record["versions"]
+        if version["id"] in record["heads"]
+    }
+    if weeks != {head["week"]}:
+        head["week"] = None  # a package of some records only, as an export of a whole store
     key = signing_key or Ed25519PrivateKey.generate()
     out.write_bytes(seal(payload, head, key, passphrase=PACKAGE_PASSPHRASE))
     return out
+
+
+def records_of(payload: Mapping[str, Any], record_type: str) -> list[dict[str, Any]]:
+    """The well-formed records of one type in a payload (a test may have broken the rest)."""
+    records = payload.get("records")
+    return [
+        record
+        for record in (records if isinstance(records, list) else [])
+        if isinstance(record, dict) and record.get("type") == record_type
+    ]
+
+
+def counts_of(payload: Mapping[str, Any]) -> dict[str, int]:
+    """The records of each type a payload holds, as its header must count them."""
+    counts: dict[str, int] = {}
+    records = payload.get("records")
+    for record in records if isinstance(records, list) else []:
+        if isinstance(record, dict) and isinstance(record.get("type"), str):
+            counts[record["type"]] = counts.get(record["type"], 0) + 1
+    return counts
 
 
 def record_of(payload: Mapping[str, Any], record_type: str, index: int = 0) -> dict[str, Any]:
@@ -494,3 +532,47 @@ def open_raw(
     )
     payload: dict[str, Any] = json.loads(zlib.decompress(compressed).decode("utf-8"))
     return header, payload
+
+
+# --- a laptop's genuine packages, and bad ones made from them ------------------------------------
+
+SECRETS = (PACKAGE_PASSPHRASE, KEY_PASSPHRASE, PASSPHRASE)
+
+
+@dataclass(frozen=True)
+class World:
+    """The QA officer's week, the QA key pair, and one laptop's good packages."""
+
+    qa: QaWeek
+    keys: KeyPair
+    good: Path  # for the package passphrase
+    good_for_key: Path  # for the QA officer's key
+    audit: str
+    folder: Path
+
+
+def refused(db: Database, path: Path, world: World, *, by_key: bool = False) -> str:
+    """Merge a bad package: a PwdeskError of one sentence, and nothing changed at all."""
+    before = snapshot(db)
+    secret: dict[str, Any] = (
+        {"private_key": world.keys.private} if by_key else {"passphrase": PACKAGE_PASSPHRASE}
+    )
+    with pytest.raises(PwdeskError) as failure:
+        merge_packages(db, [path], **secret, trust_new=True)
+    message = str(failure.value)
+    assert_one_sentence(message, *SECRETS)
+    after = snapshot(db)
+    assert after.dump == before.dump
+    assert after.tables == before.tables
+    return message
+
+
+Payload = dict[str, Any]
+Fault = Callable[[Payload, World], None]
+
+
+def faulty_package(world: World, fault: Fault, out: Path) -> Path:
+    header, payload = payload_of(world.good)
+    changed = copy.deepcopy(payload)
+    fault(changed, world)
+    return reseal(changed, out, header)

@@ -8,8 +8,7 @@ import copy
 import json
 import random
 import struct
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pwdesk.cli import main
-from pwdesk.domain.answers import answer
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.exchange.package import MAGIC, PackageError, read_header
 from pwdesk.services.exchange import merge_packages
@@ -27,80 +25,24 @@ from tests.conftest import PASSPHRASE
 from tests.exchange import (
     KEY_PASSPHRASE,
     PACKAGE_PASSPHRASE,
-    KeyPair,
-    QaWeek,
+    SECRETS,
+    Fault,
+    Payload,
+    World,
     assert_one_sentence,
-    build_qa_week,
     copy_database,
-    edit_audit,
-    export_week,
+    faulty_package,
     fresh_id,
-    laptop,
     make_key_pair,
     merge,
-    new_audit,
     payload_of,
     record_of,
+    refused,
     rehash,
     reopen,
     reseal,
     snapshot,
-    week_of,
 )
-
-SECRETS = (PACKAGE_PASSPHRASE, KEY_PASSPHRASE, PASSPHRASE)
-
-
-@dataclass(frozen=True)
-class World:
-    """The QA officer's week, the QA key pair, and one laptop's good packages."""
-
-    qa: QaWeek
-    keys: KeyPair
-    good: Path  # for the package passphrase
-    good_for_key: Path  # for the QA officer's key
-    audit: str
-    folder: Path
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    folder = tmp_path_factory.mktemp("world")
-    qa = build_qa_week(folder)
-    keys = make_key_pair(folder)
-    db = laptop(qa, folder / "laptop.db", "laptop-1")
-    try:
-        audit = new_audit(db, week_of(db), child=0)
-        edit_audit(db, audit, {"overall": answer("outstanding")})
-        good = export_week(db, folder / "good.pwx")
-        good_for_key = export_week(db, folder / "good-for-key.pwx", recipient=keys.public)
-    finally:
-        db.close()
-    return World(qa, keys, good, good_for_key, audit, folder)
-
-
-@pytest.fixture(scope="module")
-def target(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The QA officer's database, which every good package here would merge into."""
-    db = reopen(copy_database(world.qa.path, tmp_path_factory.mktemp("target") / "qa.db"))
-    yield db
-    db.close()
-
-
-def refused(db: Database, path: Path, world: World, *, by_key: bool = False) -> str:
-    """Merge a bad package: a PwdeskError of one sentence, and nothing changed at all."""
-    before = snapshot(db)
-    secret: dict[str, Any] = (
-        {"private_key": world.keys.private} if by_key else {"passphrase": PACKAGE_PASSPHRASE}
-    )
-    with pytest.raises(PwdeskError) as failure:
-        merge_packages(db, [path], **secret, trust_new=True)
-    message = str(failure.value)
-    assert_one_sentence(message, *SECRETS)
-    after = snapshot(db)
-    assert after.dump == before.dump
-    assert after.tables == before.tables
-    return message
 
 
 def flip(data: bytes, position: int, mask: int = 0xFF) -> bytes:
@@ -251,9 +193,6 @@ def test_one_bad_package_among_good_ones_stops_the_whole_merge(
 
 # --- genuine packages whose records are wrong ---------------------------------------------------
 
-Payload = dict[str, Any]
-Fault = Callable[[Payload, World], None]
-
 
 def unknown_template(payload: Payload, world: World) -> None:
     record = record_of(payload, "assessment")
@@ -370,13 +309,6 @@ FAULTS: dict[str, tuple[Fault, str]] = {
     "malformed-template": (malformed_template, "form template in it is malformed"),
     "fraction-for-a-whole-number": (fraction_for_a_whole_number, "wrong type"),
 }
-
-
-def faulty_package(world: World, fault: Fault, out: Path) -> Path:
-    header, payload = payload_of(world.good)
-    changed = copy.deepcopy(payload)
-    fault(changed, world)
-    return reseal(changed, out, header)
 
 
 @pytest.mark.parametrize("name", list(FAULTS))

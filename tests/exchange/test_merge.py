@@ -862,7 +862,12 @@ def synthetic_package(out: Path, children: int) -> Path:
             }
         )
     payload = {"kind": "pwdesk-records", "templates": [], "records": records}
-    header = {"device_name": "synthetic", "counts": {"child": children}}
+    header = {
+        "device_name": "synthetic",
+        "device_id": "5f0c2a8e-9d7b-4c1e-8a3f-2b6d4e8f0a1c",
+        "created_at": "2018-09-21T16:05:00+00:00",
+        "counts": {"child": children},
+    }
     out.write_bytes(
         seal(payload, header, Ed25519PrivateKey.generate(), passphrase=PACKAGE_PASSPHRASE)
     )

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 import pwdesk.store.database as database_module
 from pwdesk.domain.answers import answer
+from pwdesk.domain.statuses import ActionStatus
 from pwdesk.gui.conflicts import ConflictsPage
 from pwdesk.gui.failures import FailureHandler
 from pwdesk.gui.form.grade_picker import GradePicker
@@ -26,7 +27,6 @@ from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.gui.record_editor import RecordEditor, state_from_payload
 from pwdesk.services.actions import (
     ActionDetails,
-    ActionStatus,
     AgreedAction,
     record_actions,
     save_action,

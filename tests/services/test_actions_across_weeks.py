@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from pwdesk.domain.statuses import ActionStatus
 from pwdesk.services.actions import (
     ActionDetails,
-    ActionStatus,
     AgreedAction,
     list_actions,
     list_all_actions,

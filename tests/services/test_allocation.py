@@ -11,8 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from pwdesk.domain.answers import answer
+from pwdesk.domain.statuses import Status
 from pwdesk.services.allocation import allocate_audit, list_allocations, schedule_observation
-from pwdesk.services.assessments import AssessmentDraft, Status, list_records, save_assessment
+from pwdesk.services.assessments import AssessmentDraft, list_records, save_assessment
 from pwdesk.services.common import InvalidRecord, NotFound
 from pwdesk.services.exchange import export_package, merge_packages
 from pwdesk.services.moderation import ModeratedGrade, moderate

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from pwdesk.domain.answers import answer
-from pwdesk.services.actions import ActionDetails, ActionStatus, list_actions, save_action
+from pwdesk.domain.statuses import ActionStatus, Status
+from pwdesk.services.actions import ActionDetails, list_actions, save_action
 from pwdesk.services.assessments import (
     AssessmentDraft,
     IncompleteRecord,
-    Status,
     complete_assessment,
     draft_of,
     list_records,

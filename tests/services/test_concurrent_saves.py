@@ -12,19 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pwdesk.domain.answers import answer
-from pwdesk.services.actions import (
-    ActionStatus,
-    AgreedAction,
-    record_actions,
-    set_action_status,
-)
-from pwdesk.services.assessments import (
-    SecondCaseAudit,
-    Status,
-    list_records,
-    open_record,
-    save_assessment,
-)
+from pwdesk.domain.statuses import ActionStatus, Status
+from pwdesk.services.actions import AgreedAction, record_actions, set_action_status
+from pwdesk.services.assessments import SecondCaseAudit, list_records, open_record, save_assessment
 from pwdesk.services.common import InvalidRecord, concurrency_message
 from pwdesk.services.drafts import keep_draft, kept_drafts
 from pwdesk.services.editing import save_record

@@ -14,9 +14,12 @@ from pwdesk.domain.answers import answer
 from pwdesk.domain.cells import csv_text, from_csv_text
 from pwdesk.services.actions import ActionDetails, save_action
 from pwdesk.services.assessments import list_records, open_record, save_assessment
+from pwdesk.services.common import InvalidRecord
 from pwdesk.services.report import report_workbook
 from pwdesk.services.table import TableError, TableImport, export_table, import_table
 from pwdesk.store.database import Database
+from pwdesk.store.models import Assessment
+from pwdesk.store.records import save_version
 
 HOSTILE = {
     "placement-stability": '=HYPERLINK("https://example.invalid/x","Open the plan")',
@@ -33,11 +36,30 @@ def plant(db: Database, control: bool) -> str:
     answers = {key: dict(value) for key, value in opened.draft.answers.items()}
     for item, text in HOSTILE.items():
         answers[item] = answer(answers[item]["value"], text)
-    if control:
-        answers["strengths"] = answer("Settled\x07 with carers\x1b.")
     save_assessment(db, record, replace(opened.draft, answers=answers))
     save_action(db, None, ActionDetails(opened.draft.week_id, "=cmd|' /C calc'!A0", "@owner"))
+    if control:
+        stored_before_the_rules(db, record, "strengths", "Settled\x07 with carers\x1b.")
     return record
+
+
+def stored_before_the_rules(db: Database, record_id: str, item: str, text: str) -> None:
+    """A control character no save accepts now, as a store written by an earlier release may
+    hold it: set at the store layer, below the rules."""
+    with db.write() as session:
+        audit = session.get(Assessment, record_id)
+        assert audit is not None
+        audit.answers = {**audit.answers, item: answer(text)}
+        save_version(session, db, audit)
+
+
+def test_a_save_refuses_a_control_character(demo_db: Database) -> None:
+    record = next(r.id for r in list_records(demo_db, WEEK) if r.kind == "case-audit")
+    opened = open_record(demo_db, record)
+    answers = {**opened.draft.answers, "strengths": answer("Settled\x07 with carers.")}
+    with pytest.raises(InvalidRecord, match="control character"):
+        save_assessment(demo_db, record, replace(opened.draft, answers=answers))
+    assert open_record(demo_db, record).version == opened.version
 
 
 def no_formulas(data: bytes) -> list[str]:

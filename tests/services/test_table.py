@@ -13,7 +13,8 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 
-from pwdesk.services.assessments import Status, draft_of, list_records
+from pwdesk.domain.statuses import Status
+from pwdesk.services.assessments import draft_of, list_records
 from pwdesk.services.people import ChildDetails, add_child, list_auditors, list_practitioners
 from pwdesk.services.table import (
     FIXED_COLUMNS,

@@ -1,0 +1,46 @@
+"""The world of the bad-package tests: the QA officer's week, a key pair, a laptop's packages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from pwdesk.domain.answers import answer
+from pwdesk.store.database import Database
+from tests.exchange import (
+    World,
+    build_qa_week,
+    copy_database,
+    edit_audit,
+    export_week,
+    laptop,
+    make_key_pair,
+    new_audit,
+    reopen,
+    week_of,
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    folder = tmp_path_factory.mktemp("world")
+    qa = build_qa_week(folder)
+    keys = make_key_pair(folder)
+    db = laptop(qa, folder / "laptop.db", "laptop-1")
+    try:
+        audit = new_audit(db, week_of(db), child=0)
+        edit_audit(db, audit, {"overall": answer("outstanding")})
+        good = export_week(db, folder / "good.pwx")
+        good_for_key = export_week(db, folder / "good-for-key.pwx", recipient=keys.public)
+    finally:
+        db.close()
+    return World(qa, keys, good, good_for_key, audit, folder)
+
+
+@pytest.fixture(scope="module")
+def target(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The QA officer's database, which every good package here would merge into."""
+    db = reopen(copy_database(world.qa.path, tmp_path_factory.mktemp("target") / "qa.db"))
+    yield db
+    db.close()
