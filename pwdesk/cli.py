@@ -403,6 +403,8 @@ def _secret(
     if file is not None:
         try:
             return Path(file).read_text(encoding="utf-8").removesuffix("\n").removesuffix("\r")
+        except UnicodeDecodeError:
+            raise UsageError(f"The {what} file {file} is not UTF-8 text.") from None
         except OSError as error:
             raise UsageError(f"The {what} file {file} cannot be read: {error.strerror}.") from None
     if os.environ.get(variable):

@@ -207,6 +207,10 @@ class _Checker:
             self.problem(where, f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
 
 
+MAX_VERSION = 1_000_000
+"""The highest template version: beyond any form's life, and within every database's integers."""
+
+
 def parse_template(text: str, source: str) -> FormTemplate:
     """Parse and check a template's TOML text; ``source`` names it in error messages.
 
@@ -216,13 +220,15 @@ def parse_template(text: str, source: str) -> FormTemplate:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TemplateError([f"{source}: not valid TOML: {error}."]) from None
+    except RecursionError:
+        raise TemplateError([f"{source}: nested more deeply than any form needs."]) from None
     check = _Checker(source)
     top = "template"
     check.unknown_keys(data, _TOP_KEYS, top)
     template_id = check.slug(data, top)
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        check.problem(top, "'version' must be a whole number of 1 or more")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
+        check.problem(top, f"'version' must be a whole number from 1 to {MAX_VERSION:,}")
         version = 0
     title = check.text(data, "title", top, required=True)
     description = check.text(data, "description", top, required=False)

@@ -240,7 +240,10 @@ def _key_for(
         if len(ephemeral) != 32:
             raise PackageError("The package header's ephemeral key is malformed.")
         recipient = private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        shared = private_key.exchange(X25519PublicKey.from_public_bytes(ephemeral))
+        try:
+            shared = private_key.exchange(X25519PublicKey.from_public_bytes(ephemeral))
+        except ValueError:  # a low-order point, such as all zeros: no shared secret at all
+            raise PackageError("The package header's ephemeral key is not a usable key.") from None
         return _x25519_key(shared, ephemeral, recipient)
     raise PackageError(f"The package uses an encryption pwdesk does not know ({scheme!r}).")
 

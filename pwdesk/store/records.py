@@ -64,7 +64,7 @@ def _convert(column: Column[Any], value: Any, where: str) -> Any:
         raise ContentError(f"{where} must be a whole number.")
     if not isinstance(value, expected):
         raise ContentError(f"{where} has the wrong type ({type(value).__name__}).")
-    if expected is int and not -(2**63) <= value < 2**63:
+    if expected is int and not -(2**31) <= value < 2**31:  # every database's INTEGER
         raise ContentError(f"{where} is too large a number to store.")
     if isinstance(value, list | dict):
         try:

@@ -306,10 +306,17 @@ def test_bad_template_slug(bad_id: str) -> None:
     )
 
 
-@pytest.mark.parametrize("version", [None, "0", "-1", "1.5", '"1"', "true"])
+@pytest.mark.parametrize(
+    "version", [None, "0", "-1", "1.5", '"1"', "true", "1000001", "99999999999999999999"]
+)
 def test_bad_version(version: str | None) -> None:
     problem = only_problem(template_text({"version": version}))
-    assert problem == f"{SOURCE}: template: 'version' must be a whole number of 1 or more."
+    assert problem == (f"{SOURCE}: template: 'version' must be a whole number from 1 to 1,000,000.")
+
+
+def test_a_template_nested_beyond_reason_is_one_problem_not_a_crash() -> None:
+    text = template_text({}) + "\nextra = " + "[" * 5000 + "]" * 5000 + "\n"
+    assert only_problem(text) == f"{SOURCE}: nested more deeply than any form needs."
 
 
 @pytest.mark.parametrize(("kind", "shown"), [('"audit"', "'audit'"), (None, "None")])

@@ -4,6 +4,7 @@ or genuine packages whose records are wrong."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import random
@@ -593,3 +594,27 @@ def test_a_record_with_a_longer_history_than_accepted_is_refused(
 ) -> None:
     monkeypatch.setattr("pwdesk.services.exchange.MAX_VERSIONS_PER_RECORD", 1)
     assert "longer history than pwdesk accepts" in refused(target, world.good, world)
+
+
+def test_an_all_zero_ephemeral_key_is_refused(
+    world: World, target: Database, tmp_path: Path
+) -> None:
+    data = world.good_for_key.read_bytes()
+    header, _, ciphertext = read_header(data)
+    header["encryption"]["ephemeral_public_key"] = base64.b64encode(bytes(32)).decode()
+    body = json_bytes(header)
+    path = tmp_path / "zero-key.pwx"
+    path.write_bytes(MAGIC + struct.pack(">I", len(body)) + body + ciphertext)
+    assert "not a usable key" in refused(target, path, world, by_key=True)
+
+
+def test_a_key_passphrase_file_that_is_not_text_is_one_sentence(
+    world: World, cli_target: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "key-passphrase"
+    secret.write_bytes(b"\xff\xfe\x00not text")
+    key = ["--key", str(world.keys.private_path), "--key-passphrase-file", str(secret)]
+    status = main(["merge", "--db", str(cli_target), *key, str(world.good_for_key)])
+    _, err = capsys.readouterr()
+    assert status == 2
+    assert err == f"pwdesk: The key passphrase file {secret} is not UTF-8 text.\n"

@@ -11,7 +11,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from pwdesk.domain.cohorts import AgeUnder, EnteredCareBetween, InCareAtLeast
-from pwdesk.services.cases import import_cases
+from pwdesk.domain.errors import PwdeskError
+from pwdesk.services.cases import import_cases, read_mapping
 from pwdesk.services.people import list_children
 from pwdesk.services.table import TableError
 from pwdesk.services.weeks import CohortDetails, WeekDetails, add_cohort, create_week
@@ -163,3 +164,21 @@ def test_a_list_without_the_columns_it_needs_is_refused(
     with pytest.raises(TableError, match=message):
         import_cases(week, path, "2018-09")
     assert count(week, Child) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"[columns]\nx = " + b"[" * 5000 + b"]" * 5000 + b"\n", "is nested too deeply"),
+        (b"[columns]\nentered_care = \xff\n", "is not valid TOML"),
+        (b"columns = 3\n", r"needs a \[columns\] table"),
+    ],
+    ids=["deep", "not-utf-8", "no-table"],
+)
+def test_a_bad_mapping_file_is_one_sentence(tmp_path: Path, content: bytes, expected: str) -> None:
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_bytes(content)
+    with pytest.raises(PwdeskError, match=expected):
+        read_mapping(mapping)
+    with pytest.raises(PwdeskError, match="cannot be read"):
+        read_mapping(tmp_path)
