@@ -417,10 +417,40 @@ def _secret(
     return None
 
 
+def _rewrap(args: argparse.Namespace) -> int:
+    from pwdesk.exchange.keys import rewrapped_private_key
+    from pwdesk.services.files import write_atomically
+
+    path = Path(args.rewrap).expanduser()
+    secret = _secret(
+        args.key_passphrase_file,
+        KEY_PASSPHRASE_ENV,
+        "key passphrase",
+        prompt="Passphrase of the private key: ",
+    )
+    if secret is None:
+        raise UsageError(
+            f"No key passphrase given: use --key-passphrase-file FILE or set {KEY_PASSPHRASE_ENV}."
+        )
+    new_secret = None
+    if args.new_key_passphrase_file is not None:
+        new_secret = _secret(
+            args.new_key_passphrase_file, "", "new key passphrase", prompt="New passphrase: "
+        )
+    write_atomically(rewrapped_private_key(path, secret, new_secret), path)
+    if args.json:
+        emit_json({"private_key": str(path), "kdf": "scrypt"})
+    else:
+        print(f"Re-protected {path} with scrypt; the key, and its public key, are unchanged.")
+    return 0
+
+
 def cmd_keygen(args: argparse.Namespace) -> int:
     from pwdesk.exchange.keys import new_key_pair
     from pwdesk.services.files import write_atomically
 
+    if args.rewrap:
+        return _rewrap(args)
     base = Path(args.out).expanduser()
     private, public = base.with_name(base.name + ".key"), base.with_name(base.name + ".pub")
     for path in (private, public):
@@ -486,7 +516,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from pwdesk.exchange.keys import load_private_key
+    from pwdesk.exchange.keys import unlock_private_key, weak_key_hint
     from pwdesk.services.exchange import merge_packages
 
     private_key = None
@@ -502,7 +532,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 f"No key passphrase given: use --key-passphrase-file FILE or set "
                 f"{KEY_PASSPHRASE_ENV}."
             )
-        private_key = load_private_key(Path(args.key).expanduser(), secret)
+        key_path = Path(args.key).expanduser()
+        unlocked = unlock_private_key(key_path, secret)
+        private_key = unlocked.key
+        if unlocked.weak:
+            print(f"pwdesk: {weak_key_hint(key_path)}", file=sys.stderr)
     passphrase = None if private_key else _package_secret(args)
     with opened(args) as db:
         result = merge_packages(
@@ -975,11 +1009,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     comparison.add_argument("--no-compare", action="store_true", help="compare with no week")
     keygen = command("keygen", cmd_keygen, "make the QA officer's key pair (NAME.key, NAME.pub)")
-    keygen.add_argument("--out", required=True, metavar="NAME", help="where: NAME.key and NAME.pub")
+    making = keygen.add_mutually_exclusive_group(required=True)
+    making.add_argument("--out", metavar="NAME", help="where: NAME.key and NAME.pub")
+    making.add_argument(
+        "--rewrap",
+        metavar="NAME.key",
+        help="re-protect an existing private key file with the current scheme (scrypt)",
+    )
     keygen.add_argument(
         "--key-passphrase-file",
         metavar="FILE",
         help=f"the private key's passphrase (or set {KEY_PASSPHRASE_ENV})",
+    )
+    keygen.add_argument(
+        "--new-key-passphrase-file",
+        metavar="FILE",
+        help="with --rewrap: a new passphrase for the key (default: keep the old one)",
     )
     export = command("export", cmd_export, "write an encrypted, signed package of records")
     export.add_argument("--out", required=True, metavar="FILE.pwx")

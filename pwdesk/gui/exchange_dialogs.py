@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.errors import PwdeskError
-from pwdesk.exchange.keys import load_private_key, load_public_key
+from pwdesk.exchange.keys import load_public_key, unlock_private_key, weak_key_hint
 from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.models import Column, RowTableModel
 from pwdesk.gui.tasks import Task, run_with_progress
@@ -359,6 +359,7 @@ class MergeOutcome:
 
     result: MergeResult
     in_conflict: int
+    key_hint: str = ""  # the key file needs re-protecting: how to
 
 
 class _Relay(QObject):
@@ -619,7 +620,9 @@ class MergeDialog(QDialog):
         stop.clear()
 
         def job() -> MergeOutcome:
-            private_key = load_private_key(key_file, key_secret) if key_file else None
+            unlocked = unlock_private_key(key_file, key_secret) if key_file else None
+            private_key = unlocked.key if unlocked else None
+            hint = weak_key_hint(key_file) if unlocked and key_file and unlocked.weak else ""
             result = merge_packages(
                 db,
                 paths,
@@ -629,7 +632,7 @@ class MergeDialog(QDialog):
                 cancelled=stop.is_set,
                 trust_new=trust_new,
             )
-            return MergeOutcome(result, len(list_conflicts(db)))
+            return MergeOutcome(result, len(list_conflicts(db)), hint)
 
         self.summary.hide()
         _say(self.message, "Merging…", "busy")
@@ -692,7 +695,8 @@ class MergeDialog(QDialog):
             )
         else:
             count = outcome.result.packages
-            _say(self.message, f"Merged {count} package{'s' if count > 1 else ''}.", "muted")
+            merged = f"Merged {count} package{'s' if count > 1 else ''}."
+            _say(self.message, f"{merged} {outcome.key_hint}".strip(), "muted")
         self.merged.emit()
 
     def _failed(self, error: BaseException) -> None:
