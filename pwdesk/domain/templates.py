@@ -222,6 +222,8 @@ def parse_template(text: str, source: str) -> FormTemplate:
         raise TemplateError([f"{source}: not valid TOML: {error}."]) from None
     except RecursionError:
         raise TemplateError([f"{source}: nested more deeply than any form needs."]) from None
+    except ValueError:  # a number of thousands of digits, which Python will not read
+        raise TemplateError([f"{source}: holds a number longer than any form needs."]) from None
     check = _Checker(source)
     top = "template"
     check.unknown_keys(data, _TOP_KEYS, top)

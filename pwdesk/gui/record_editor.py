@@ -44,7 +44,7 @@ from pwdesk.services.assessments import AssessmentDraft, open_record
 from pwdesk.services.common import Saved, concurrency_message
 from pwdesk.services.drafts import keep_draft
 from pwdesk.services.editing import save_record
-from pwdesk.store.database import Database
+from pwdesk.store.database import Database, DatabaseBusy, StorageFailed
 
 AUTOSAVE_DELAY_MS = 700
 KEEP_RETRY_MS = 3000
@@ -52,16 +52,15 @@ KEEP_RETRY_MS = 3000
 
 def _keep_problem(error: Exception) -> str:
     """Why keeping the typing failed, in words that hold no typed text."""
+    if isinstance(error, DatabaseBusy):
+        return "the database is busy: a merge is running."
+    if isinstance(error, StorageFailed):
+        text = str(error)
+        return text[:1].lower() + text[1:]
     if isinstance(error, PwdeskError):
         return str(error)
     if isinstance(error, OSError) and error.strerror:
         return f"the disk refused it ({error.strerror.lower()})."
-    # The driver's own words (SQLite's "database is locked"), never any typed text.
-    reason = str(getattr(error, "orig", "")).lower()
-    if "locked" in reason or "busy" in reason:
-        return "the database is busy, perhaps with a merge."
-    if "disk" in reason or "full" in reason:
-        return "the disk is full or cannot be written."
     return f"the database refused it ({type(error).__name__})."
 
 
@@ -443,7 +442,13 @@ class RecordEditor(QWidget):
             )
         except PwdeskError as error:
             self.keep_now()
-            QMessageBox.warning(self, "Not saved", f"{error}\n\nYour typing is kept as a draft.")
+            kept = (
+                "Your typing stays in this window, and pwdesk keeps it as a draft as soon as the "
+                "database can be written."
+                if isinstance(error, DatabaseBusy | StorageFailed)
+                else "Your typing is kept as a draft."
+            )
+            QMessageBox.warning(self, "Not saved", f"{error}\n\n{kept}")
             return False
         saved = result.record
         self.record_id = saved.id

@@ -99,8 +99,10 @@ def read_mapping(path: Path) -> dict[str, str]:
         raise PwdeskError(f"There is no mapping file {path}.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise PwdeskError(f"The mapping file {path.name} is not valid TOML: {error}.") from None
-    except RecursionError:
-        raise PwdeskError(f"The mapping file {path.name} is nested too deeply.") from None
+    except (RecursionError, ValueError):
+        raise PwdeskError(
+            f"The mapping file {path.name} is nested or numbered beyond reason."
+        ) from None
     except OSError as error:
         raise PwdeskError(f"The mapping file {path} cannot be read: {error.strerror}.") from None
     columns = data.get("columns")

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, select
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pwdesk.domain.errors import PwdeskError
@@ -48,6 +49,75 @@ class DatabaseError(PwdeskError):
 
 class WrongPassphrase(DatabaseError):
     """The passphrase does not unlock the database (or the file is not a pwdesk database)."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another writer held the database longer than pwdesk waits: in practice, a merge."""
+
+
+class StorageFailed(DatabaseError):
+    """The disk refused: the file or its folder is read-only, or the disk is full."""
+
+
+BUSY_MESSAGE = "The database is busy: a merge is running; try again in a moment."
+
+_SQLSTATE_PROBLEMS = {
+    "53100": "full",  # disk_full
+    "25006": "read-only",  # read_only_sql_transaction
+    "55P03": "busy",  # lock_not_available
+}
+
+
+def storage_problem(error: BaseException, name: str) -> DatabaseError | None:
+    """The one sentence for a failure of the storage itself, or None for any other error.
+
+    SQLite names its failures in its messages, PostgreSQL by SQLSTATE; either way the user learns
+    what is wrong with the disk, never a passphrase problem that is not there.
+    """
+    original = getattr(error, "orig", None) or error
+    code = getattr(original, "sqlstate", None)
+    text = str(original).lower()
+    kind = _SQLSTATE_PROBLEMS.get(code or "")
+    if kind is None:
+        if "database is locked" in text or "database is busy" in text:
+            kind = "busy"
+        elif "readonly" in text or "read-only" in text:
+            kind = "read-only"
+        elif "disk is full" in text or "no space left" in text:
+            kind = "full"
+        elif "unable to open database file" in text:
+            kind = "folder"
+        elif "disk i/o error" in text:
+            kind = "io"
+    if kind == "busy":
+        return DatabaseBusy(BUSY_MESSAGE)
+    if kind == "read-only":
+        return StorageFailed(
+            f"Nothing can be saved to {name}: the file or its folder is read-only."
+        )
+    if kind == "full":
+        return StorageFailed(
+            f"The disk holding {name} is full, so nothing was saved; free some space and try again."
+        )
+    if kind == "folder":
+        return StorageFailed(
+            f"{name} cannot be opened for writing: its folder is read-only or out of reach."
+        )
+    if kind == "io":
+        return StorageFailed(f"The disk holding {name} failed to read or write; nothing was saved.")
+    return None
+
+
+@contextmanager
+def storage_errors(name: str) -> Iterator[None]:
+    """Turn a failure of the storage inside the block into its one sentence."""
+    try:
+        yield
+    except OperationalError as error:
+        problem = storage_problem(error, name)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 @dataclass(frozen=True)
@@ -94,7 +164,10 @@ def _sqlcipher_engine(path: Path, passphrase: str) -> Engine:
             connection.execute(key_pragma)
             try:
                 connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlcipher.DatabaseError:
+            except sqlcipher.DatabaseError as error:
+                problem = storage_problem(error, path.name)
+                if problem is not None:
+                    raise problem from None
                 raise WrongPassphrase(
                     f"The passphrase does not unlock {path.name}, "
                     "or the file is not a pwdesk database."
@@ -106,7 +179,10 @@ def _sqlcipher_engine(path: Path, passphrase: str) -> Engine:
                 f"busy_timeout = {BUSY_TIMEOUT_MS}",
                 "temp_store = MEMORY",  # no temporary files beside the database
             ):
-                connection.execute(f"PRAGMA {pragma}")
+                try:
+                    connection.execute(f"PRAGMA {pragma}")
+                except sqlcipher.DatabaseError as error:
+                    raise storage_problem(error, path.name) or error from None
         except BaseException:
             connection.close()
             raise
@@ -142,6 +218,7 @@ class Database:
         self, engine: Engine, identity: Identity, clock: Clock = utc_now, ids: IdFactory = new_uuid
     ) -> None:
         self.engine = engine
+        self.name = Path(engine.url.database or "").name or "the database"
         self.identity = identity
         self.clock = clock
         self.new_id = ids
@@ -162,7 +239,7 @@ class Database:
         if shared is not None:
             yield shared
             return
-        with self._reader() as session, session.begin():
+        with storage_errors(self.name), self._reader() as session, session.begin():
             yield session
             session.rollback()
 
@@ -174,7 +251,7 @@ class Database:
             with self.read() as session:
                 yield session
             return
-        with self._reader() as session, session.begin():
+        with storage_errors(self.name), self._reader() as session, session.begin():
             token = self._snapshot.set(session)
             try:
                 yield session
@@ -185,7 +262,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction, or not at all."""
-        with self._writer() as session, session.begin():
+        with storage_errors(self.name), self._writer() as session, session.begin():
             yield session
 
     def log(
@@ -294,8 +371,12 @@ def create_database(
             engine.dispose()
             raise
     try:
-        migrations.upgrade(engine)
-        with engine.begin() as connection:
+        with storage_errors(path.name if path is not None else "the database"):
+            migrations.upgrade(engine)
+        with (
+            storage_errors(path.name if path is not None else "the database"),
+            engine.begin() as connection,
+        ):
             if connection.execute(select(Setting.key).limit(1)).first() is not None:
                 raise DatabaseError("That database is already set up.")
             values = {
@@ -338,8 +419,9 @@ def open_database(
         raise DatabaseError(f"{path.name} is empty, so it is not a pwdesk database.")
     engine = _engine_for(path, url, passphrase)
     try:
-        migrations.upgrade(engine)
-        identity = _identity(engine, user)
+        with storage_errors(path.name if path is not None else "the database"):
+            migrations.upgrade(engine)
+            identity = _identity(engine, user)
     except BaseException:
         engine.dispose()
         raise

@@ -319,6 +319,11 @@ def test_a_template_nested_beyond_reason_is_one_problem_not_a_crash() -> None:
     assert only_problem(text) == f"{SOURCE}: nested more deeply than any form needs."
 
 
+def test_a_version_of_thousands_of_digits_is_one_problem_not_a_crash() -> None:
+    text = template_text({"version": "9" * 5000})
+    assert only_problem(text) == f"{SOURCE}: holds a number longer than any form needs."
+
+
 @pytest.mark.parametrize(("kind", "shown"), [('"audit"', "'audit'"), (None, "None")])
 def test_unknown_kind(kind: str | None, shown: str) -> None:
     problem = only_problem(template_text({"kind": kind}))

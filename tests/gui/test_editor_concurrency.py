@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 import pwdesk.store.database as database_module
 from pwdesk.domain.answers import answer
@@ -280,7 +281,7 @@ def test_a_failed_keep_stays_on_screen_and_is_retried_until_one_succeeds(
             editor.keep_now()
         qtbot.waitUntil(editor.keep_warning.isVisible, timeout=5_000)
         assert "not kept yet" in editor.keep_warning.text()
-        assert "busy" in editor.keep_warning.text()
+        assert "the database is busy: a merge is running" in editor.keep_warning.text()
         # A later message (a kept-typing note) never hides it: it stays until a keep succeeds.
         qtbot.wait(500)
         assert editor.keep_warning.isVisible()
@@ -293,6 +294,49 @@ def test_a_failed_keep_stays_on_screen_and_is_retried_until_one_succeeds(
         assert any(
             "Typed while the database was busy." in str(value.get("note", ""))
             for value in kept.payload["answers"].values()
+        )
+        editor.close()
+    finally:
+        db.close()
+
+
+def test_a_save_while_a_merge_holds_the_database_keeps_the_typing_and_says_why(
+    qtbot: QtBot,
+    quick_busy: None,
+    demo_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    db = open_database(demo_path, PASSPHRASE)
+    try:
+        record = next(r for r in list_records(db, WEEK) if r.kind == "case-audit")
+        main = MainWindow(db, settings_file(tmp_path))
+        qtbot.addWidget(main)
+        editor = main.open_record(record.id)
+        qtbot.addWidget(editor)
+        before = open_record(db, record.id).version
+        merging = open_database(demo_path, PASSPHRASE)
+        try:
+            with merging.write() as session:  # a merge's one long transaction
+                session.execute(text("UPDATE setting SET value = value WHERE key = 'device_id'"))
+                box = next(b for b in editor.form.findChildren(QPlainTextEdit) if b.isEnabled())
+                qtbot.keyClicks(box, " Typed during the merge.")
+                assert editor.save() is False
+        finally:
+            merging.close()
+        [said] = warnings
+        assert said.startswith("The database is busy: a merge is running; try again in a moment.")
+        assert "Your typing stays in this window" in said
+        assert "Typed during the merge." in box.toPlainText()
+        assert open_record(db, record.id).version == before
+        with qtbot.waitSignal(editor.draft_kept, timeout=15_000):
+            pass  # the keep is retried once the merge is over
+        assert editor.save() is True
+        assert any(
+            "Typed during the merge." in str(value.get("note", ""))
+            for value in open_record(db, record.id).draft.answers.values()
         )
         editor.close()
     finally:

@@ -327,8 +327,7 @@ def test_a_package_for_the_qa_officers_key_merges_with_the_private_key(
     dialog.merge()
     qtbot.waitUntil(lambda: dialog.task is None, timeout=20_000)
     assert dialog.message.text() == (
-        "The passphrase does not unlock qa.key, or the file was changed. "
-        "Nothing was changed."
+        "The passphrase does not unlock qa.key, or the file was changed. Nothing was changed."
     )
     dialog.key_passphrase.clear()
     qtbot.keyClicks(dialog.key_passphrase, KEY_SECRET)

@@ -169,11 +169,12 @@ def test_a_list_without_the_columns_it_needs_is_refused(
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"[columns]\nx = " + b"[" * 5000 + b"]" * 5000 + b"\n", "is nested too deeply"),
+        (b"[columns]\nx = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested or numbered beyond"),
+        (b"[columns]\nx = " + b"9" * 5000 + b"\n", "nested or numbered beyond"),
         (b"[columns]\nentered_care = \xff\n", "is not valid TOML"),
         (b"columns = 3\n", r"needs a \[columns\] table"),
     ],
-    ids=["deep", "not-utf-8", "no-table"],
+    ids=["deep", "long-number", "not-utf-8", "no-table"],
 )
 def test_a_bad_mapping_file_is_one_sentence(tmp_path: Path, content: bytes, expected: str) -> None:
     mapping = tmp_path / "mapping.toml"
