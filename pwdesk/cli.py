@@ -492,7 +492,7 @@ def _package_secret(args: argparse.Namespace) -> str | None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from pwdesk.exchange.keys import load_public_key
-    from pwdesk.services.exchange import export_package
+    from pwdesk.services.export import export_package
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() != ".pwx":
@@ -517,7 +517,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from pwdesk.exchange.keys import unlock_private_key, weak_key_hint
-    from pwdesk.services.exchange import merge_packages
+    from pwdesk.services.merge import merge_packages
 
     private_key = None
     if args.key:
@@ -566,7 +566,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from pwdesk.services.exchange import list_conflicts
+    from pwdesk.services.conflicts import list_conflicts
 
     with opened(args) as db:
         conflicts = list_conflicts(db)
@@ -604,7 +604,7 @@ def _choices(given: Sequence[str] | None, flag: str) -> dict[str, str]:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    from pwdesk.services.exchange import resolve_conflict
+    from pwdesk.services.conflicts import resolve_conflict
 
     fields = _choices(args.field, "--field")
     answers = _choices(args.answer, "--answer")
@@ -621,7 +621,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_whoami(args: argparse.Namespace) -> int:
-    from pwdesk.services.exchange import whoami
+    from pwdesk.services.signers import whoami
 
     with opened(args) as db:
         me = whoami(db)
@@ -634,7 +634,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
 
 
 def cmd_signers(args: argparse.Namespace) -> int:
-    from pwdesk.services.exchange import merge_history, trust_signer
+    from pwdesk.services.signers import merge_history, trust_signer
 
     with opened(args) as db:
         if args.trust:

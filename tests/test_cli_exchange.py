@@ -18,7 +18,7 @@ from pwdesk.cli import main
 from pwdesk.domain.answers import answer
 from pwdesk.exchange.keys import load_private_key
 from pwdesk.exchange.package import fingerprint, open_package, read_header
-from pwdesk.services.exchange import list_conflicts
+from pwdesk.services.conflicts import list_conflicts
 from pwdesk.store.models import RecordVersion
 from tests.conftest import PASSPHRASE
 from tests.exchange import (

@@ -39,7 +39,7 @@ from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate
 from pwdesk.domain.versions import DELETED_FIELD
 from pwdesk.gui.models import Column, RowTableModel
-from pwdesk.services.exchange import (
+from pwdesk.services.conflicts import (
     Conflict,
     ConflictVersion,
     ResolutionOutdated,

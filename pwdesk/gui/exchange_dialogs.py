@@ -1,7 +1,7 @@
 """Export and merge: a laptop writes its week to a ``.pwx`` package; the QA officer merges them.
 
 The dialogs only gather choices and show outcomes; the work is done by
-:mod:`pwdesk.services.exchange` in the background, and errors a user can cause come back as one
+:mod:`pwdesk.services.merge` in the background, and errors a user can cause come back as one
 sentence in the dialog.
 """
 
@@ -43,18 +43,10 @@ from pwdesk.exchange.keys import load_public_key, unlock_private_key, weak_key_h
 from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.models import Column, RowTableModel
 from pwdesk.gui.tasks import Task, run_with_progress
-from pwdesk.services.exchange import (
-    ExportResult,
-    MergeCancelled,
-    MergeRecord,
-    MergeResult,
-    UntrustedSigner,
-    export_package,
-    list_conflicts,
-    merge_history,
-    merge_packages,
-    trust_signer,
-)
+from pwdesk.services.conflicts import list_conflicts
+from pwdesk.services.export import ExportResult, export_package
+from pwdesk.services.merge import MergeCancelled, MergeResult, merge_packages
+from pwdesk.services.signers import MergeRecord, UntrustedSigner, merge_history, trust_signer
 from pwdesk.services.weeks import WeekSummary
 from pwdesk.store.database import Database
 

@@ -55,7 +55,6 @@ from pwdesk.services.actions import ActionRow, list_all_actions, record_actions,
 from pwdesk.services.assessments import RecordRow, case_audit_of, list_records, open_record
 from pwdesk.services.common import NotFound
 from pwdesk.services.drafts import discard_draft, kept_drafts
-from pwdesk.services.exchange import whoami
 from pwdesk.services.people import (
     ChildRow,
     PersonRow,
@@ -64,6 +63,7 @@ from pwdesk.services.people import (
     list_practitioners,
 )
 from pwdesk.services.settings import load_settings, save_settings
+from pwdesk.services.signers import whoami
 from pwdesk.services.stats import week_stats
 from pwdesk.services.templates import UnknownTemplate, catalogue
 from pwdesk.services.weeks import WeekSummary, list_weeks

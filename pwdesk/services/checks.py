@@ -1,7 +1,7 @@
 """The rules every record keeps, whether it was typed here or arrived in a package.
 
 ``record_problems`` is the one statement of them: a local save (``services.common.put``) and every
-version a merge brings in (``services.exchange``) are held to the same rules, so a package can
+version a merge brings in (``services.merge``) are held to the same rules, so a package can
 never store what the forms could not. Lengths follow the columns: a column of bounded length
 bounds its text, a name or a role is short, free text (evidence, notes, narratives) is generous
 but finite. No text holds a control character but the tab and line breaks of free text.
@@ -14,7 +14,6 @@ break the rules is refused with the reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ from sqlalchemy import String, Text
 
 from pwdesk.domain.answers import answer_problems, missing_required
 from pwdesk.domain.cohorts import CohortRuleError, rules_from_list
+from pwdesk.domain.limits import FIRST_DAY, FREE_TEXT, LAST_DAY, SHORT_TEXT, text_problem
 from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.domain.templates import FormTemplate, ItemType, TemplateKind
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
@@ -42,19 +42,10 @@ from pwdesk.store.models import (
 )
 from pwdesk.store.records import content_columns
 
-SHORT_TEXT = 200
-"""The most characters of a name, a role, a team or any other one-line text without a bound."""
-FREE_TEXT = 100_000
-"""The most characters of one piece of free text: evidence, a note, a report's narrative."""
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
-"""The dates a record may hold; anything outside is a typing slip or a forgery."""
 MAX_OBSERVATION_TEMPLATES = 50
 MAX_COHORT_RULES = 20
 MAX_PROBLEMS = 3
 """How many problems a refusal names: enough to act on, never a flood."""
-
-_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_TEXT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 MergeCheck = Callable[[type[Versioned], dict[str, Any]], list[str]]
 
@@ -81,16 +72,6 @@ class Forms:
         if not self._catalogue:
             self._catalogue.append(catalogue(self.db))
         return self._catalogue[0]
-
-
-def text_problem(where: str, value: str, limit: int, *, lines: bool) -> str | None:
-    """Why a text value cannot be stored, or None: too long, or holding a control character
-    (free text, ``lines``, may hold tabs and line breaks)."""
-    if len(value) > limit:
-        return f"{where} is longer than the {limit:,} characters pwdesk keeps."
-    if (_TEXT_CONTROL if lines else _LINE_CONTROL).search(value):
-        return f"{where} holds a control character, which pwdesk never stores."
-    return None
 
 
 def _column_problems(model: type[Versioned], values: Mapping[str, Any]) -> list[str]:

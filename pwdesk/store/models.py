@@ -369,3 +369,6 @@ VERSIONED_MODELS: tuple[type[Versioned], ...] = (
     Action,
 )
 """Every travelling record type, parents before the records that refer to them."""
+
+MODELS: dict[str, type[Versioned]] = {model.RECORD_TYPE: model for model in VERSIONED_MODELS}
+"""Every travelling record type by the name packages and the command line give it."""

@@ -30,7 +30,8 @@ from sqlalchemy import select
 from pwdesk.domain.answers import answer
 from pwdesk.domain.statuses import Status
 from pwdesk.services.assessments import AssessmentDraft, save_assessment
-from pwdesk.services.exchange import export_package, merge_packages
+from pwdesk.services.export import export_package
+from pwdesk.services.merge import merge_packages
 from pwdesk.services.people import (
     AuditorDetails,
     ChildDetails,

@@ -39,7 +39,8 @@ from pwdesk.domain.versions import version_id
 from pwdesk.exchange.keys import load_private_key, load_public_key, new_key_pair
 from pwdesk.exchange.package import open_package, seal
 from pwdesk.services.assessments import AssessmentDraft, draft_of, save_assessment
-from pwdesk.services.exchange import MergeResult, canonical_dump, export_package, merge_packages
+from pwdesk.services.export import export_package
+from pwdesk.services.merge import MergeResult, canonical_dump, merge_packages
 from pwdesk.services.people import (
     AuditorDetails,
     ChildDetails,

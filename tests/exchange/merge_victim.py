@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from pwdesk.services.exchange import merge_packages
+from pwdesk.services.merge import merge_packages
 from pwdesk.store.database import open_database
 
 PASSPHRASE_VARIABLE = "PWDESK_TEST_PASSPHRASE"

@@ -17,7 +17,8 @@ from pwdesk.cli import main
 from pwdesk.domain.answers import answer
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.services.assessments import complete_assessment, open_record, save_assessment
-from pwdesk.services.exchange import canonical_dump, list_conflicts, resolve_conflict
+from pwdesk.services.conflicts import list_conflicts, resolve_conflict
+from pwdesk.services.merge import canonical_dump
 from pwdesk.services.stats import stats_json, week_stats
 from tests.conftest import PASSPHRASE
 from tests.exchange import (

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pwdesk.cli import main
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.exchange.package import MAGIC, PackageError, read_header
-from pwdesk.services.exchange import merge_packages
+from pwdesk.services.merge import merge_packages
 from pwdesk.store.database import Database
 from tests.conftest import PASSPHRASE
 from tests.exchange import (
@@ -570,7 +570,7 @@ def test_a_package_with_more_records_than_the_cap_is_refused(
     world: World, target: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, payload = payload_of(world.good)
-    monkeypatch.setattr("pwdesk.services.exchange.MAX_RECORDS", len(payload["records"]) - 1)
+    monkeypatch.setattr("pwdesk.exchange.checking.MAX_RECORDS", len(payload["records"]) - 1)
     assert "which pwdesk refuses" in refused(target, world.good, world)
 
 
@@ -592,7 +592,7 @@ def _never_read(self: Path) -> bytes:
 def test_a_record_with_a_longer_history_than_accepted_is_refused(
     world: World, target: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("pwdesk.services.exchange.MAX_VERSIONS_PER_RECORD", 1)
+    monkeypatch.setattr("pwdesk.exchange.checking.MAX_VERSIONS_PER_RECORD", 1)
     assert "longer history than pwdesk accepts" in refused(target, world.good, world)
 
 

@@ -16,10 +16,9 @@ from sqlalchemy import select
 from pwdesk.domain.versions import canonical_json
 from pwdesk.services.allocation import allocate_audit
 from pwdesk.services.assessments import list_records
-from pwdesk.services.exchange import MODELS
 from pwdesk.services.moderation import ModeratedGrade, moderate
 from pwdesk.store.database import Database
-from pwdesk.store.models import RecordVersion
+from pwdesk.store.models import MODELS, RecordVersion
 
 _SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n"}
 _SHORT_ESCAPES |= {"\f": "\\f", "\r": "\\r"}

@@ -15,7 +15,7 @@ from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import version_id
 from pwdesk.exchange.package import seal
 from pwdesk.services.checks import MAX_PROBLEMS
-from pwdesk.services.exchange import merge_packages
+from pwdesk.services.merge import merge_packages
 from pwdesk.store.database import Database
 from tests.exchange import (
     PACKAGE_PASSPHRASE,

@@ -36,19 +36,10 @@ from pwdesk.services.actions import (
 )
 from pwdesk.services.assessments import draft_of, list_records, save_assessment
 from pwdesk.services.common import NotFound
-from pwdesk.services.exchange import (
-    MergeCancelled,
-    MergeResult,
-    ResolutionOutdated,
-    UntrustedSigner,
-    canonical_dump,
-    list_conflicts,
-    merge_history,
-    merge_packages,
-    resolve_conflict,
-    trust_signer,
-)
+from pwdesk.services.conflicts import ResolutionOutdated, list_conflicts, resolve_conflict
+from pwdesk.services.merge import MergeCancelled, MergeResult, canonical_dump, merge_packages
 from pwdesk.services.people import ChildDetails, add_child, update_child
+from pwdesk.services.signers import UntrustedSigner, merge_history, trust_signer
 from pwdesk.services.templates import catalogue, import_template
 from pwdesk.store.database import Database
 from pwdesk.store.models import Action, Assessment, Child, MergeLogEntry, RecordVersion

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.services.assessments import list_records
 from pwdesk.services.checks import Forms, record_problems
-from pwdesk.services.exchange import MODELS, merge_packages
+from pwdesk.services.merge import merge_packages
 from pwdesk.services.report import report_content
 from pwdesk.services.stats import week_stats
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, RecordVersion
+from pwdesk.store.models import MODELS, Assessment, RecordVersion
 from pwdesk.store.records import checked_content
 from tests.exchange import (
     PACKAGE_PASSPHRASE,

@@ -12,14 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pwdesk.domain.answers import answer
 from pwdesk.exchange.package import fingerprint, read_header, seal
-from pwdesk.services.exchange import (
-    ImpostorSigner,
-    UntrustedSigner,
-    canonical_dump,
-    merge_packages,
-    own_public_key,
-)
+from pwdesk.services.merge import canonical_dump, merge_packages
 from pwdesk.services.settings import load_settings, save_settings
+from pwdesk.services.signers import ImpostorSigner, UntrustedSigner, own_public_key
 from tests.exchange import (
     PACKAGE_PASSPHRASE,
     QaWeek,

@@ -35,9 +35,11 @@ from pwdesk.services.actions import (
     set_record_actions,
 )
 from pwdesk.services.assessments import RecordRow, list_records, open_record, save_assessment
+from pwdesk.services.conflicts import list_conflicts
 from pwdesk.services.drafts import kept_drafts
 from pwdesk.services.error_log import LOG_NAME
-from pwdesk.services.exchange import export_package, list_conflicts, merge_packages
+from pwdesk.services.export import export_package
+from pwdesk.services.merge import merge_packages
 from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database, open_database
 from tests.conftest import PASSPHRASE

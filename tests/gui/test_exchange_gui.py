@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from pwdesk.exchange.checking import read_package
 from pwdesk.exchange.keys import load_private_key, new_key_pair
 from pwdesk.exchange.package import fingerprint, read_header
 from pwdesk.gui import exchange_dialogs
@@ -42,14 +43,10 @@ from pwdesk.gui.exchange_dialogs import (
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.resources import resource_path
 from pwdesk.services.assessments import draft_of, list_records, save_assessment
-from pwdesk.services.exchange import (
-    canonical_dump,
-    export_package,
-    list_conflicts,
-    merge_history,
-    merge_packages,
-    read_package,
-)
+from pwdesk.services.conflicts import list_conflicts
+from pwdesk.services.export import export_package
+from pwdesk.services.merge import canonical_dump, merge_packages
+from pwdesk.services.signers import merge_history
 from pwdesk.services.weeks import list_weeks
 from pwdesk.store.database import Database, create_database, open_database
 from tests.conftest import PASSPHRASE

@@ -15,7 +15,8 @@ from pwdesk.domain.statuses import Status
 from pwdesk.services.allocation import allocate_audit, list_allocations, schedule_observation
 from pwdesk.services.assessments import AssessmentDraft, list_records, save_assessment
 from pwdesk.services.common import InvalidRecord, NotFound
-from pwdesk.services.exchange import export_package, merge_packages
+from pwdesk.services.export import export_package
+from pwdesk.services.merge import merge_packages
 from pwdesk.services.moderation import ModeratedGrade, moderate
 from pwdesk.services.people import (
     AuditorDetails,

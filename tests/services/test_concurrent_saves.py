@@ -16,9 +16,9 @@ from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.services.actions import AgreedAction, record_actions, set_action_status
 from pwdesk.services.assessments import SecondCaseAudit, list_records, open_record, save_assessment
 from pwdesk.services.common import InvalidRecord, concurrency_message
+from pwdesk.services.conflicts import list_conflicts, resolve_conflict
 from pwdesk.services.drafts import keep_draft, kept_drafts
 from pwdesk.services.editing import save_record
-from pwdesk.services.exchange import list_conflicts, resolve_conflict
 from pwdesk.services.weeks import CohortDetails, WeekDetails, create_week, list_weeks
 from pwdesk.store.database import Database
 from pwdesk.store.models import Cohort, PracticeWeek, RecordVersion

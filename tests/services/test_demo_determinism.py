@@ -15,7 +15,7 @@ BUILD = """
 import json, sys
 from pathlib import Path
 from pwdesk.services.demo import build_demo
-from pwdesk.services.exchange import canonical_dump
+from pwdesk.services.merge import canonical_dump
 from pwdesk.store.database import create_database
 
 db = create_database(Path(sys.argv[1]), sys.argv[2], device_name="demo-laptop")

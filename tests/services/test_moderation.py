@@ -13,7 +13,8 @@ from pypdf import PdfReader
 from pwdesk.reports.analysis import cohens_kappa
 from pwdesk.services.assessments import draft_of, list_records, save_assessment
 from pwdesk.services.common import InvalidRecord
-from pwdesk.services.exchange import export_package, merge_packages
+from pwdesk.services.export import export_package
+from pwdesk.services.merge import merge_packages
 from pwdesk.services.moderation import ModeratedGrade, moderate, moderation_of
 from pwdesk.services.report import report_pdf
 from pwdesk.services.stats import stats_json, week_stats

@@ -10,11 +10,11 @@ from datetime import date
 import pytest
 
 from pwdesk.domain.answers import answer
+from pwdesk.domain.limits import FREE_TEXT, SHORT_TEXT
 from pwdesk.services.actions import ActionDetails, save_action
 from pwdesk.services.assessments import list_records, open_record, save_assessment
-from pwdesk.services.checks import FREE_TEXT, SHORT_TEXT
 from pwdesk.services.common import InvalidRecord
-from pwdesk.services.exchange import canonical_dump
+from pwdesk.services.merge import canonical_dump
 from pwdesk.services.people import (
     AuditorDetails,
     ChildDetails,

@@ -21,8 +21,8 @@ import pwdesk.services.people  # noqa: F401  (imported before a fork: the child 
 from pwdesk.cli import main
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.services.actions import ActionDetails, save_action
-from pwdesk.services.exchange import canonical_dump
 from pwdesk.services.files import write_atomically
+from pwdesk.services.merge import canonical_dump
 from pwdesk.services.people import AuditorDetails, add_auditor
 from pwdesk.services.weeks import find_week
 from pwdesk.store import database as database_module
