@@ -8,7 +8,6 @@ references, the rules of each value) is checked by the merge, before it writes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from pwdesk.domain.errors import PwdeskError
-from pwdesk.domain.limits import SHORT_TEXT, text_problem
+from pwdesk.domain.limits import FIRST_DAY, LAST_DAY, SHORT_TEXT, UUID_PATTERN, text_problem
 from pwdesk.domain.templates import TemplateError, parse_template
 from pwdesk.domain.versions import (
     check_plain,
@@ -39,7 +38,6 @@ from pwdesk.store.records import (
     checked_content,
 )
 
-UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_RECORDS = 1_000_000  # records in one package: far above a council's year of Practice Weeks
 # One record's history: thousands of saves, and dozens of devices editing it at once, are
 # beyond any real audit; the bound keeps merging a crafted history cheap.
@@ -78,6 +76,12 @@ class CheckedPackage:
     opened: OpenedPackage
     records: tuple[IncomingRecord, ...]
     templates: tuple[tuple[str, int, str], ...]  # id, version, TOML source
+
+
+def _plausible(moment: datetime) -> bool:
+    """Whether an aware time lies in the years a record may hold, in every time zone (so that
+    storing it as UTC cannot overflow)."""
+    return FIRST_DAY.year <= moment.year <= LAST_DAY.year
 
 
 def fault(name: str, what: str) -> PackageError:
@@ -141,6 +145,8 @@ def _check_version(
         raise fault(name, f"version {vid[:12]} has a malformed time.") from None
     if created_at.tzinfo is None:
         raise fault(name, f"version {vid[:12]} has a time without a time zone.")
+    if not _plausible(created_at):
+        raise fault(name, f"version {vid[:12]} has a time outside the years 1900 to 2199.")
     device_id = _text(raw.get("device_id"), name, "a version's device")
     author = _text(raw.get("author"), name, "a version's author")
     if not UUID_PATTERN.match(device_id):
@@ -238,6 +244,8 @@ def _check_header(name: str, header: Mapping[str, Any], records: Sequence[Incomi
         raise fault(name, "its header has a malformed time.") from None
     if created.tzinfo is None:
         raise fault(name, "its header has a time without a time zone.")
+    if not _plausible(created):
+        raise fault(name, "its header has a time outside the years 1900 to 2199.")
     counts: dict[str, int] = {}
     for record in records:
         counts[record.type] = counts.get(record.type, 0) + 1

@@ -84,6 +84,8 @@ def new_key_pair(passphrase: str) -> tuple[bytes, bytes]:
 
 def _read(path: Path, what: str) -> bytes:
     """A key file's bytes; a file far larger than any key is refused unread."""
+    if path.exists() and not path.is_file():  # a folder, a pipe, a device: never read
+        raise KeyFileError(f"{path.name} is not a {what}.")
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_KEY_FILE_BYTES + 1)

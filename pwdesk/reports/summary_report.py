@@ -156,7 +156,7 @@ class SummaryReport(PwdeskDocument):
     def _table(
         self, rows: list[list[Any]], widths: list[float], extra: list[tuple[Any, ...]] | None = None
     ) -> Table:
-        return ruled_table(rows, widths, extra=extra or ())
+        return ruled_table(rows, widths, extra=extra or (), split_in_row=True)
 
     def _grade_table(self, rows: list[tuple[str, AspectResult]], scale: GradeScale) -> Table:
         header = [self._p("Aspect", "CellBold")]

@@ -23,7 +23,15 @@ from sqlalchemy import String, Text
 
 from pwdesk.domain.answers import answer_problems, missing_required
 from pwdesk.domain.cohorts import CohortRuleError, rules_from_list
-from pwdesk.domain.limits import FIRST_DAY, FREE_TEXT, LAST_DAY, SHORT_TEXT, text_problem
+from pwdesk.domain.limits import (
+    FIRST_DAY,
+    FREE_TEXT,
+    LAST_DAY,
+    SHORT_TEXT,
+    UUID_PATTERN,
+    pasted_text,
+    text_problem,
+)
 from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.domain.templates import FormTemplate, ItemType, TemplateKind
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
@@ -40,12 +48,18 @@ from pwdesk.store.models import (
     Practitioner,
     Versioned,
 )
-from pwdesk.store.records import content_columns
+from pwdesk.store.records import ContentError, checked_content, content_columns
 
 MAX_OBSERVATION_TEMPLATES = 50
 MAX_COHORT_RULES = 20
+RECORD_TEXT = 200_000
+"""The most characters of all of one record's answers together: far beyond any audit, and what
+its feedback sheet can still lay out in seconds."""
 MAX_PROBLEMS = 3
 """How many problems a refusal names: enough to act on, never a flood."""
+
+Cited = tuple[str, int, str]
+"""What a moderation's rules need of its audit: template id, template version, kind."""
 
 MergeCheck = Callable[[type[Versioned], dict[str, Any]], list[str]]
 
@@ -56,7 +70,7 @@ class Forms:
     for a moderation, the form its audit was filled in with."""
 
     db: Database | None = None
-    of_assessment: Callable[[str], tuple[str, int] | None] = lambda _: None
+    of_assessment: Callable[[str], Cited | None] = lambda _: None
     _catalogue: list[TemplateCatalogue] = field(default_factory=list)
 
     @classmethod
@@ -74,12 +88,38 @@ class Forms:
         return self._catalogue[0]
 
 
+def _pasted_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        item: (
+            {k: pasted_text(v) if isinstance(v, str) else v for k, v in entry.items()}
+            if isinstance(entry, Mapping)
+            else entry
+        )
+        for item, entry in answers.items()
+    }
+
+
+def as_typed(model: type[Versioned], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Fields a user typed, with the line breaks of pasted free text made plain line feeds
+    (services.common.put applies it to every local save; a merge stores versions as they are)."""
+    free = {c.key for c in content_columns(model) if isinstance(c.type, Text)}
+    typed = dict(fields)
+    for name, value in fields.items():
+        if name in free and isinstance(value, str):
+            typed[name] = pasted_text(value)
+        elif name in ("answers", "grades") and isinstance(value, Mapping):
+            typed[name] = _pasted_answers(value)
+    return typed
+
+
 def _column_problems(model: type[Versioned], values: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
     for column in content_columns(model):
         value = values.get(column.key)
         where = f"Field '{column.key}' of a {model.RECORD_TYPE} record"
-        if isinstance(value, str):
+        if column.foreign_keys and value is not None and not UUID_PATTERN.match(str(value)):
+            problems.append(f"{where} is not the id of a record.")
+        elif isinstance(value, str):
             if isinstance(column.type, Text):
                 why = text_problem(where, value, FREE_TEXT, lines=True)
             else:
@@ -161,6 +201,15 @@ def _form_problems(values: Mapping[str, Any], forms: Forms) -> list[str]:
                 why = text_problem(f"The {part} given for '{item_id}'", text, FREE_TEXT, lines=True)
                 if why:
                     problems.append(why)
+    written = sum(
+        len(part)
+        for entry in answers.values()
+        if isinstance(entry, Mapping)
+        for part in entry.values()
+        if isinstance(part, str)
+    )
+    if written > RECORD_TEXT:
+        problems.append(f"The answers of one record hold more than {RECORD_TEXT:,} characters.")
     if values["status"] == Status.COMPLETED:
         missing = missing_required(template, answers)
         if missing:
@@ -195,11 +244,16 @@ def _moderation_problems(values: Mapping[str, Any], forms: Forms) -> list[str]:
         )
         if why:
             problems.append(why)
+    if not grades:
+        problems.append("A moderation must moderate at least one grade.")
     cited = forms.of_assessment(values["assessment_id"])
     template: FormTemplate | None = None
     if cited is not None:
+        template_id, version, kind = cited
+        if kind != TemplateKind.CASE_AUDIT:
+            problems.append("Only case audits are moderated.")
         try:
-            template = forms.templates.get(*cited)
+            template = forms.templates.get(template_id, version)
         except UnknownTemplate:
             template = None
     if template is not None:
@@ -260,14 +314,34 @@ def content_problems(
     return _form_problems(values, forms)
 
 
+_CLASH_FIELD: dict[type[Versioned], str] = {
+    Assessment: "status",
+    PracticeWeek: "ends_on",
+    Child: "entered_care",
+    Cohort: "rules",
+    Moderation: "grades",
+    Action: "status",
+    Allocation: "kind",
+}
+"""Where a combination that breaks a record type's rules is shown as a clash."""
+
+
 def merge_check(db: Database) -> MergeCheck:
-    """The check settle_heads applies to a merge: the fields to decide if the rules break. The
-    template catalogue is read once, when the first audit needs it, for every record checked."""
+    """The check settle_heads applies to a merge: the fields to decide if the combined content
+    breaks its record type's rules (a week ending before it starts, a completed audit missing an
+    answer). The template catalogue is read once, when the first audit needs it."""
     forms = Forms(db)
 
     def check(model: type[Versioned], values: dict[str, Any]) -> list[str]:
-        if model is not Assessment:
+        if model is Assessment:
+            problems = _form_problems(values, forms)
+        else:
+            try:
+                problems = record_problems(model, checked_content(model, values), forms)
+            except ContentError as error:
+                problems = [str(error)]
+        if not problems:
             return []
-        return ["status"] if _form_problems(values, forms) else []
+        return [_CLASH_FIELD.get(model, content_columns(model)[0].key)]
 
     return check

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import ancestors
-from pwdesk.services.checks import MAX_PROBLEMS, Forms, merge_check, record_problems
+from pwdesk.services.checks import (
+    MAX_PROBLEMS,
+    Cited,
+    Forms,
+    as_typed,
+    merge_check,
+    record_problems,
+)
 from pwdesk.store.database import Database
 from pwdesk.store.models import Assessment, Versioned
 from pwdesk.store.records import (
@@ -100,9 +107,9 @@ def _new_record(db: Database, model: type[RecordT], fields: Mapping[str, Any]) -
 def local_forms(session: Session, db: Database) -> Forms:
     """The forms a local save's rules look up, a moderation's audit read in this transaction."""
 
-    def of_assessment(assessment_id: str) -> tuple[str, int] | None:
+    def of_assessment(assessment_id: str) -> Cited | None:
         audit = session.get(Assessment, assessment_id)
-        return None if audit is None else (audit.template_id, audit.template_version)
+        return None if audit is None else (audit.template_id, audit.template_version, audit.kind)
 
     return Forms(db, of_assessment)
 
@@ -133,6 +140,7 @@ def put(
     longer the record's only current version, the change becomes a version of its own, child of
     ``base``, merged with the current versions as a merge would: nothing is overwritten.
     """
+    fields = as_typed(model, fields)
     if record_id is None:
         record = _new_record(db, model, fields)
         session.add(record)

@@ -19,6 +19,7 @@ from pwdesk.exchange.package import (
 )
 from pwdesk.services.checks import (
     MAX_PROBLEMS,
+    Cited,
     Forms,
     record_problems,
 )
@@ -28,6 +29,7 @@ from pwdesk.store.models import (
     MODELS,
     VERSIONED_MODELS,
     Assessment,
+    PracticeWeek,
     RecordVersion,
 )
 from pwdesk.store.records import (
@@ -114,21 +116,25 @@ def check_values(
 ) -> None:
     """Every incoming version must keep the rules a local save keeps (services.checks): the
     first few problems are named, and nothing is written."""
-    cited: dict[str, tuple[str, int]] = {}
+    cited: dict[str, Cited] = {}
     for package in packages:
         for record in package.records:
             if record.type == Assessment.RECORD_TYPE:
                 for version in record.versions:
                     if version.id in record.heads:
                         content = version.content
-                        cited[record.id] = (content["template_id"], content["template_version"])
+                        cited[record.id] = (
+                            content["template_id"],
+                            content["template_version"],
+                            content["kind"],
+                        )
 
-    def of_assessment(assessment_id: str) -> tuple[str, int] | None:
+    def of_assessment(assessment_id: str) -> Cited | None:
         if assessment_id not in cited:
             audit = session.get(Assessment, assessment_id)
             if audit is None:
                 return None
-            cited[assessment_id] = (audit.template_id, audit.template_version)
+            cited[assessment_id] = (audit.template_id, audit.template_version, audit.kind)
         return cited[assessment_id]
 
     forms = Forms.known(templates, of_assessment=of_assessment)
@@ -157,3 +163,28 @@ def check_values(
                     raise PackageError(" ".join(problems[:MAX_PROBLEMS]))
     if problems:
         raise PackageError(" ".join(problems))
+    _check_week_codes(session, packages)
+
+
+def _check_week_codes(session: Session, packages: Sequence[CheckedPackage]) -> None:
+    """A week's code names one week: a package may not bring a second week under a code this
+    database, or another package, already gives a different week."""
+    owners: dict[str, str] = {
+        code: week_id
+        for week_id, code in session.execute(
+            select(PracticeWeek.id, PracticeWeek.code).where(PracticeWeek.deleted.is_(False))
+        )
+    }
+    for package in packages:
+        for record in package.records:
+            if record.type != PracticeWeek.RECORD_TYPE:
+                continue
+            for version in record.versions:
+                if version.id in record.heads and not version.deleted:
+                    code = version.content["code"]
+                    if owners.setdefault(code, record.id) != record.id:
+                        raise fault(
+                            package.name,
+                            f"it holds a Practice Week with the code {code}, which another "
+                            "week here already has.",
+                        )

@@ -181,6 +181,7 @@ def merge_packages(
     forms = forms_for(db, packages)
     with db.read() as session:
         check_references(session, packages, {t.key for t in forms.all_templates()})
+        admit_signers(session, db, packages, trust_new=trust_new, record=False)
         check_values(session, packages, forms)
     step(len(paths), len(paths) * 2, "Merging")
     with db.write() as session:

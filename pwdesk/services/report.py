@@ -22,7 +22,7 @@ from pwdesk.reports.workbook import Sheet, workbook_bytes
 from pwdesk.services.actions import ActionRow, list_actions
 from pwdesk.services.assessments import list_records
 from pwdesk.services.settings import load_settings
-from pwdesk.services.stats import week_stats
+from pwdesk.services.stats import week_audit_template, week_stats
 from pwdesk.services.table import audit_rows
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekSummary, find_week, previous_week, week_narrative
@@ -118,7 +118,7 @@ def _report_content(db: Database, week_code: str, compare: str | None) -> Report
             other, other_stats, compare_weeks(stats, other_stats), list_actions(db, other.code)
         )
     settings = load_settings(db)
-    template = catalogue(db).get(week.case_audit_template)
+    template = week_audit_template(db, week)
     narrative = week_narrative(db, week.id)
     return ReportContent(
         authority=settings.authority_name,

@@ -86,7 +86,12 @@ def whoami(db: Database) -> SignerInfo:
 
 
 def admit_signers(
-    session: Session, db: Database, packages: Sequence[CheckedPackage], *, trust_new: bool
+    session: Session,
+    db: Database,
+    packages: Sequence[CheckedPackage],
+    *,
+    trust_new: bool,
+    record: bool = True,
 ) -> list[SignerInfo]:
     """Refuse the merge unless every package's signer is trusted; the signers newly trusted.
 
@@ -96,6 +101,9 @@ def admit_signers(
     - An unknown key is refused (UntrustedSigner) unless ``trust_new``, or unless this is a
       laptop that trusts no one yet: its first set-up package is trusted on first use, which
       pins the QA store's key.
+
+    With ``record`` False it only refuses, writing nothing: a merge asks that first, so that a
+    stranger's package is refused as a stranger's before its content is examined.
     """
     own = own_public_key(db, make=False)  # never a write inside this transaction
     known = {signer.public_key: signer for signer in session.scalars(select(Signer))}
@@ -125,6 +133,8 @@ def admit_signers(
         strangers.setdefault(key, info)
     if strangers and not (trust_new or first_use):
         raise UntrustedSigner(list(strangers.values()))
+    if not record:  # only asked whether the merge may go on: nothing is written
+        return list(strangers.values())
     for key, info in strangers.items():
         signer = known.get(key)
         if signer is None:

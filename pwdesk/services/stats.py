@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from pwdesk.reports.analysis import (
     WeekStats,
     analyse_week,
 )
-from pwdesk.services.templates import catalogue
+from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
 from pwdesk.services.weeks import WeekSummary, find_week
 from pwdesk.store.database import Database
 from pwdesk.store.models import Assessment, Cohort, CohortMember, Moderation
@@ -51,11 +52,41 @@ def analyse(facts: WeekFacts) -> WeekStats:
     )
 
 
+def audit_template(
+    templates: TemplateCatalogue, template_id: str, versions: Sequence[int]
+) -> FormTemplate:
+    """The case-audit form a week's figures are read with: the version most of its audits were
+    filled in with (the newest of those on a tie; the newest there is when it has none yet). A
+    later version of the form, whoever brings it, never re-reads audits made with another."""
+    counts = Counter(versions)
+    if counts:
+        version = max(counts, key=lambda v: (counts[v], v))
+        try:
+            return templates.get(template_id, version)
+        except UnknownTemplate:
+            pass
+    return templates.get(template_id)
+
+
+def week_audit_template(db: Database, week: WeekSummary) -> FormTemplate:
+    """audit_template for a week, reading its case audits' versions."""
+    with db.read() as session:
+        versions = list(
+            session.scalars(
+                select(Assessment.template_version).where(
+                    Assessment.week_id == week.id,
+                    Assessment.template_id == week.case_audit_template,
+                    Assessment.deleted.is_(False),
+                )
+            )
+        )
+    return audit_template(catalogue(db), week.case_audit_template, versions)
+
+
 def load_week_facts(db: Database, week_code: str) -> WeekFacts:
     """Read a week's records and cohorts as the analysis's plain facts."""
     week = find_week(db, week_code)
     templates = catalogue(db)
-    template = templates.get(week.case_audit_template)
     with db.read() as session:
         records = session.execute(
             select(
@@ -90,6 +121,11 @@ def load_week_facts(db: Database, week_code: str) -> WeekFacts:
                 .where(Assessment.week_id == week.id, Moderation.deleted.is_(False))
             )
         }
+    template = audit_template(
+        templates,
+        week.case_audit_template,
+        [r.template_version for r in records if r.template_id == week.case_audit_template],
+    )
     audits: list[AuditFacts] = []
     observations: list[ObservationFacts] = []
     drafts = 0

@@ -91,20 +91,20 @@ def storage_problem(error: BaseException, name: str) -> DatabaseError | None:
             kind = "io"
     if kind == "busy":
         return DatabaseBusy(BUSY_MESSAGE)
-    if kind == "read-only":
+    if kind in ("read-only", "folder"):
         return StorageFailed(
-            f"Nothing can be saved to {name}: the file or its folder is read-only."
+            f"{name} cannot be used: it, its folder, or the -wal and -shm files beside it are "
+            "read-only."
         )
     if kind == "full":
         return StorageFailed(
             f"The disk holding {name} is full, so nothing was saved; free some space and try again."
         )
-    if kind == "folder":
-        return StorageFailed(
-            f"{name} cannot be opened for writing: its folder is read-only or out of reach."
-        )
     if kind == "io":
-        return StorageFailed(f"The disk holding {name} failed to read or write; nothing was saved.")
+        return StorageFailed(
+            f"The disk holding {name} failed to read or write, perhaps because it is full; "
+            "nothing was saved."
+        )
     return None
 
 

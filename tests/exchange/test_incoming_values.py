@@ -14,12 +14,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import version_id
 from pwdesk.exchange.package import seal
+from pwdesk.resources import resource_path
 from pwdesk.services.checks import MAX_PROBLEMS
 from pwdesk.services.merge import merge_packages
+from pwdesk.services.stats import week_stats
+from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database
 from tests.exchange import (
     PACKAGE_PASSPHRASE,
     SECRETS,
+    WEEK,
     Fault,
     Payload,
     World,
@@ -32,6 +36,7 @@ from tests.exchange import (
     refused,
     rehash,
     reopen,
+    reseal,
     snapshot,
 )
 
@@ -296,5 +301,95 @@ def test_the_same_records_under_an_honest_header_merge(world: World, tmp_path: P
     db = reopen(copy_database(world.qa.path, tmp_path / "qa.db"))
     try:
         assert merge(db, path).new == 1
+    finally:
+        db.close()
+
+
+# --- what the review of these rules found ---------------------------------------------------------
+
+
+def with_time(created_at: str) -> Fault:
+    def fault(payload: Payload, world: World) -> None:
+        record_of(payload, "child")["versions"][0]["created_at"] = created_at
+
+    return fault
+
+
+REVIEW_FAULTS: dict[str, tuple[Fault, str]] = {
+    "moderation-of-no-grade": (moderation({}), "must moderate at least one grade"),
+    "a-second-week-under-the-same-code": (
+        new_record(
+            "week",
+            {
+                "code": WEEK,
+                "title": "A second week under the same code",
+                "theme": "",
+                "starts_on": "2018-09-17",
+                "ends_on": "2018-09-21",
+                "case_audit_template": "permanency-case-audit",
+                "observation_templates": [],
+                "summary": "",
+                "findings": "",
+                "recommendations": "",
+            },
+        ),
+        f"a Practice Week with the code {WEEK}, which another week here already has",
+    ),
+    "an-empty-link": (every_version("cohort-member", child_id=""), "is not the id of a record"),
+    "a-time-in-year-one": (with_time("0001-01-01T00:00:00+01:00"), "outside the years 1900"),
+    "a-time-in-year-9999": (with_time("9999-12-31T23:59:59-01:00"), "outside the years 1900"),
+}
+
+
+@pytest.mark.parametrize("name", list(REVIEW_FAULTS))
+def test_what_a_review_found_is_refused(
+    world: World, target: Database, tmp_path: Path, name: str
+) -> None:
+    fault, expected = REVIEW_FAULTS[name]
+    assert expected in refused(
+        target, faulty_package(world, fault, tmp_path / f"{name}.pwx"), world
+    )
+
+
+def test_a_new_version_of_a_form_arriving_in_a_package_never_re_reads_a_week(
+    world: World, tmp_path: Path
+) -> None:
+    """A package may carry a later version of a week's form, with a scale that counts every
+    grade as good: the week's figures stay those of the form its audits were made with."""
+    source = (resource_path("templates") / "permanency-case-audit.toml").read_text("utf-8")
+    lenient = source.replace("version = 1", "version = 2", 1).replace(
+        'scale = "ofsted-4"',
+        '[scale]\nid = "lenient"\ngood_or_better = "inadequate"\ngrades = [\n'
+        + "".join(
+            f'  {{ id = "{g}", label = "{g}" }},\n'
+            for g in ("outstanding", "good", "requires-improvement", "inadequate")
+        )
+        + "]",
+        1,
+    )
+
+    header, payload = payload_of(world.good)
+    payload["templates"] = [{"id": "permanency-case-audit", "version": 2, "source": lenient}]
+    stranger = {key: value for key, value in header.items() if key != "device_id"}
+    package = reseal(payload, tmp_path / "lenient.pwx", stranger)
+    db = reopen(copy_database(world.qa.path, tmp_path / "qa.db"))
+    try:
+        merge(db, world.good)
+        _, before = week_stats(db, WEEK)
+        merge(db, package)
+        assert catalogue(db).get("permanency-case-audit").version == 2  # it did arrive
+        _, after = week_stats(db, WEEK)
+        assert after == before
+    finally:
+        db.close()
+
+
+def test_a_line_break_an_earlier_release_kept_still_merges(world: World, tmp_path: Path) -> None:
+    """Word's manual line break (a vertical tab) was saved as it was before these rules; such
+    history still merges, and a new save makes it a line feed."""
+    fault = answered(strengths={"value": "Pasted from Word:\x0bline two"})
+    db = reopen(copy_database(world.qa.path, tmp_path / "qa.db"))
+    try:
+        assert merge(db, faulty_package(world, fault, tmp_path / "word.pwx")).new == 1
     finally:
         db.close()

@@ -5,6 +5,7 @@ still open, and `pwdesk keygen --rewrap` re-protects one without changing the ke
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -200,3 +201,13 @@ def test_merging_with_an_older_key_file_says_how_to_re_protect_it(
     err = capsys.readouterr().err
     assert status == 0
     assert f"pwdesk keygen --rewrap {legacy}" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+def test_a_pipe_or_a_folder_given_as_the_key_is_refused_without_waiting(tmp_path: Path) -> None:
+    pipe = tmp_path / "qa.key"
+    os.mkfifo(pipe)  # opening it to read would wait for a writer for ever
+    with pytest.raises(KeyFileError, match=r"qa\.key is not a key file"):
+        load_private_key(pipe, KEY_PASSPHRASE)
+    with pytest.raises(KeyFileError, match="is not a key file"):
+        load_private_key(tmp_path, KEY_PASSPHRASE)

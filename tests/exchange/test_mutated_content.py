@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.services.assessments import list_records
-from pwdesk.services.checks import Forms, record_problems
+from pwdesk.services.checks import Cited, Forms, record_problems
 from pwdesk.services.merge import merge_packages
 from pwdesk.services.report import report_content
 from pwdesk.services.stats import week_stats
@@ -87,9 +87,11 @@ def every_version_keeps_the_rules(db: Database) -> None:
     forms = Forms(db)
     with db.read() as session:
 
-        def of_assessment(assessment_id: str) -> tuple[str, int] | None:
+        def of_assessment(assessment_id: str) -> Cited | None:
             audit = session.get(Assessment, assessment_id)
-            return None if audit is None else (audit.template_id, audit.template_version)
+            if audit is None:
+                return None
+            return (audit.template_id, audit.template_version, audit.kind)
 
         forms.of_assessment = of_assessment
         for version in session.scalars(select(RecordVersion)):

@@ -15,7 +15,7 @@ from pwdesk.domain.answers import answer
 from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.services.actions import AgreedAction, record_actions, set_action_status
 from pwdesk.services.assessments import SecondCaseAudit, list_records, open_record, save_assessment
-from pwdesk.services.common import InvalidRecord, concurrency_message
+from pwdesk.services.common import InvalidRecord, concurrency_message, put
 from pwdesk.services.conflicts import list_conflicts, resolve_conflict
 from pwdesk.services.drafts import keep_draft, kept_drafts
 from pwdesk.services.editing import save_record
@@ -202,3 +202,25 @@ def test_reads_inside_a_snapshot_do_not_see_a_write_committed_meanwhile(demo_db:
         writer.join()
         assert open_record(demo_db, record) == first == before
     assert open_record(demo_db, record) != before
+
+
+def test_two_valid_changes_to_a_week_that_combine_into_an_invalid_one_are_a_conflict(
+    demo_db: Database,
+) -> None:
+    """One save moves the start to the 20th, another, made from the same version, the end to
+    the 18th: each is valid, together the week would end before it starts."""
+    week = next(w for w in list_weeks(demo_db) if w.code == "2018-09")
+    with demo_db.read() as session:
+        row = session.get(PracticeWeek, week.id)
+        assert row is not None
+        base = row.head
+    with demo_db.write() as session:
+        first = put(session, demo_db, PracticeWeek, week.id, {"starts_on": date(2018, 9, 20)})
+    with demo_db.write() as session:
+        second = put(
+            session, demo_db, PracticeWeek, week.id, {"ends_on": date(2018, 9, 18)}, base=base
+        )
+    assert first.changed
+    assert (second.outcome, second.conflicts) == ("conflict", ("ends_on",))
+    [conflict] = [c for c in list_conflicts(demo_db) if c.record_id == week.id]
+    assert len(conflict.versions) == 2

@@ -108,7 +108,8 @@ def test_a_read_only_database_file_says_so_and_still_reads(
     status, err = run_as_another_user(["add-leader", "--db", str(path), "Sam Example"])
     assert (status, err) == (
         2,
-        "pwdesk: Nothing can be saved to laptop.db: the file or its folder is read-only.\n",
+        "pwdesk: laptop.db cannot be used: it, its folder, or the -wal and -shm files beside it "
+        "are read-only.\n",
     )
 
 
@@ -124,7 +125,8 @@ def test_a_read_only_folder_says_so_rather_than_blaming_the_passphrase(
     status, err = run_as_another_user(["add-leader", "--db", str(path), "Sam Example"])
     assert status == 2
     assert err == (
-        "pwdesk: Nothing can be saved to laptop.db: the file or its folder is read-only.\n"
+        "pwdesk: laptop.db cannot be used: it, its folder, or the -wal and -shm files beside it "
+        "are read-only.\n"
     )
     assert "passphrase" not in err
 
