@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.errors import PwdeskError
-from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate
+from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate, TemplateKind
 from pwdesk.domain.versions import DELETED_FIELD
 from pwdesk.gui.models import Column, RowTableModel
 from pwdesk.services.conflicts import (
@@ -203,7 +203,10 @@ def value_text(value: Any, names: Mapping[str, str]) -> str:
     return str(value)
 
 
-KINDS = {"case-audit": "Case audit", "observation": "Observation of practice"}
+KINDS = {
+    TemplateKind.CASE_AUDIT.value: "Case audit",
+    TemplateKind.OBSERVATION.value: "Observation of practice",
+}
 
 
 def field_text(name: str, version: ConflictVersion, view: ConflictsView) -> str:

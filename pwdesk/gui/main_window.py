@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk import __version__
-from pwdesk.domain.statuses import ActionStatus
+from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.domain.templates import TemplateKind
 from pwdesk.gui.conflicts import ConflictsPage, ConflictsView, load_conflicts
 from pwdesk.gui.dashboard import DashboardPage
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
         else:
             self.dashboard.show_week(view.week, view.stats)
             self.setWindowTitle(f"pwdesk — {view.week.code} {view.week.title}")
-            drafts = sum(r.status == "draft" for r in records)
+            drafts = sum(r.status == Status.DRAFT for r in records)
             self.statusBar().showMessage(
                 f"{view.stats.audits} case audits and {view.stats.observations_total} "
                 "observations completed" + (f"; {drafts} drafts" if drafts else "")
@@ -543,7 +543,7 @@ class MainWindow(QMainWindow):
     def new_moderation_dialog(self) -> ModerationDialog | None:
         """The dialog moderating the selected audit, if it is a completed one."""
         row = self.selected_audit()
-        if row is None or row.status != "completed":
+        if row is None or row.status != Status.COMPLETED:
             self.tabs.setCurrentWidget(self.audits)
             self.statusBar().showMessage("Select a completed case audit to moderate.")
             return None

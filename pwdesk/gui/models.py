@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from pwdesk.domain.statuses import ActionStatus
+from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.reports.palette import grade_colours
 from pwdesk.services.actions import ActionRow
 from pwdesk.services.assessments import RecordRow
@@ -135,7 +135,7 @@ def _warning_data(role: int) -> Any:
 
 
 def _is_draft(row: RecordRow) -> bool:
-    return row.status == "draft"
+    return row.status == Status.DRAFT
 
 
 def record_model(*, observations: bool) -> RowTableModel:

@@ -373,7 +373,7 @@ class RecordEditor(QWidget):
         )
         title = self.template.title
         child = self.child.currentText() if chosen_id(self.child) else ""
-        status = "completed" if self.status is Status.COMPLETED else "draft"
+        status = self.status.value
         self.setWindowTitle(f"{title} — {child} ({status})" if child else f"{title} ({status})")
         self.heading.setText(f"{title} · {status.capitalize()}")
 

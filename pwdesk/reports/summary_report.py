@@ -30,16 +30,17 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from pwdesk.domain.dates import long_date
 from pwdesk.domain.grades import GradeScale
+from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.reports.analysis import AspectChange, AspectResult, WeekStats
 from pwdesk.reports.charts import stacked_bars
 from pwdesk.reports.document import Furniture, PwdeskDocument, date_or_dash, escape, ruled_table
 from pwdesk.reports.palette import ACCENT, grade_colours
 
 ACTION_STATUS_WORDS = {
-    "open": "Open",
-    "in-progress": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
+    ActionStatus.OPEN.value: "Open",
+    ActionStatus.IN_PROGRESS.value: "In progress",
+    ActionStatus.DONE.value: "Done",
+    ActionStatus.DROPPED.value: "Dropped",
 }
 
 
@@ -505,7 +506,9 @@ class SummaryReport(PwdeskDocument):
                     if statuses[s]
                 )
                 flow.append(self._p(f"Of the {len(previous)} actions agreed then: {words}."))
-                still_open = tuple(a for a in previous if a.status in ("open", "in-progress"))
+                still_open = tuple(
+                    a for a in previous if a.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+                )
                 if still_open:
                     flow.append(self._p("Still to finish:", "SmallBold"))
                     flow.append(self._action_rows(still_open))
@@ -587,7 +590,7 @@ class SummaryReport(PwdeskDocument):
                     self._p(date_or_dash(audit.held_on), "Small"),
                     Paragraph(
                         f"<font color='{ink}'>{escape(audit.overall)}</font>"
-                        + (" (draft)" if audit.status != "completed" else ""),
+                        + (" (draft)" if audit.status != Status.COMPLETED else ""),
                         self.styles["Small"],
                     ),
                 ]

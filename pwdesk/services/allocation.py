@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from pwdesk.domain.templates import OBSERVATION_TYPES
+from pwdesk.domain.statuses import Status
+from pwdesk.domain.templates import OBSERVATION_TYPES, TemplateKind
 from pwdesk.services.common import InvalidRecord, NotFound, Saved, put
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import find_week
@@ -34,7 +35,7 @@ class AllocationRow:
     @property
     def what(self) -> str:
         """The work in words: "Case audit" or the kind of observation."""
-        if self.kind == "case-audit":
+        if self.kind == TemplateKind.CASE_AUDIT:
             return "Case audit"
         return OBSERVATION_TYPES.get(self.observation_type, self.observation_type)
 
@@ -87,14 +88,14 @@ def allocate_audit(
         existing = session.scalar(
             select(Allocation.id).where(
                 Allocation.week_id == week.id,
-                Allocation.kind == "case-audit",
+                Allocation.kind == TemplateKind.CASE_AUDIT,
                 Allocation.child_id == child_id,
                 Allocation.deleted.is_(False),
             )
         )
         fields = {
             "week_id": week.id,
-            "kind": "case-audit",
+            "kind": TemplateKind.CASE_AUDIT.value,
             "observation_type": "",
             "auditor_id": _auditor(session, senior_leader),
             "child_id": child_id,
@@ -123,7 +124,7 @@ def schedule_observation(
     with db.write() as session:
         fields = {
             "week_id": week.id,
-            "kind": "observation",
+            "kind": TemplateKind.OBSERVATION.value,
             "observation_type": observation_type,
             "auditor_id": _auditor(session, observer),
             "child_id": _child(session, case_reference) if case_reference else None,
@@ -157,7 +158,7 @@ def match_allocations(allocations: Sequence[Planned], completed: Sequence[Planne
     def fits(plan: Planned, done: Planned, strict: bool) -> bool:
         if plan.kind != done.kind:
             return False
-        if plan.kind == "case-audit":
+        if plan.kind == TemplateKind.CASE_AUDIT:
             return plan.child_id == done.child_id and (
                 not strict or plan.auditor_id == done.auditor_id
             )
@@ -219,7 +220,7 @@ def list_allocations(
                 Assessment.auditor_id,
             ).where(
                 Assessment.week_id == week.id,
-                Assessment.status == "completed",
+                Assessment.status == Status.COMPLETED,
                 Assessment.deleted.is_(False),
             )
         ).all()
@@ -232,7 +233,9 @@ def list_allocations(
             Planned(
                 f"done-{index}",
                 kind,
-                templates.get(t, v).observation_type or "" if kind == "observation" else "",
+                templates.get(t, v).observation_type or ""
+                if kind == TemplateKind.OBSERVATION
+                else "",
                 child,
                 worker_id,
                 auditor_id,

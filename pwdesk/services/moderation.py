@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pwdesk.domain.answers import value_of
 from pwdesk.domain.statuses import Status
+from pwdesk.domain.templates import TemplateKind
 from pwdesk.services.common import InvalidRecord, Saved, get_live, put
 from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database
@@ -66,7 +67,7 @@ def moderate(
     """
     with db.write() as session:
         record = get_live(session, Assessment, record_id)
-        if record.kind != "case-audit" or record.status != Status.COMPLETED:
+        if record.kind != TemplateKind.CASE_AUDIT or record.status != Status.COMPLETED:
             raise InvalidRecord("Only completed case audits are moderated.")
         template = catalogue(db).get(record.template_id, record.template_version)
         graded = {item.id: item for item in template.items() if item.type.value == "grade"}

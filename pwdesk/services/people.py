@@ -11,6 +11,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from pwdesk.domain.statuses import Status
+from pwdesk.domain.templates import TemplateKind
 from pwdesk.services.common import InvalidRecord, NotFound, Saved, put
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
@@ -200,8 +202,8 @@ def list_children(db: Database, week_code: str | None = None) -> list[ChildRow]:
                     select(Assessment.child_id).where(
                         Assessment.week_id == week_id,
                         Assessment.deleted.is_(False),
-                        Assessment.kind == "case-audit",
-                        Assessment.status == "completed",
+                        Assessment.kind == TemplateKind.CASE_AUDIT,
+                        Assessment.status == Status.COMPLETED,
                     )
                 )
             )

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from pwdesk.domain.answers import value_of
+from pwdesk.domain.templates import TemplateKind
 from pwdesk.reports.analysis import AspectChange, WeekStats, compare_weeks
 from pwdesk.reports.document import Furniture
 from pwdesk.reports.summary_report import (
@@ -58,7 +59,7 @@ def _audits(db: Database, week: WeekSummary) -> list[AuditEntry]:
             .join(Child, Assessment.child_id == Child.id)
             .where(
                 Assessment.week_id == week.id,
-                Assessment.kind == "case-audit",
+                Assessment.kind == TemplateKind.CASE_AUDIT,
                 Assessment.deleted.is_(False),
             )
         ).all()
@@ -158,7 +159,7 @@ def report_workbook(db: Database, week_code: str, compare: str | None = AUTO) ->
     observations = [
         [r.id, r.observation_label, r.held_on, r.practitioner, r.auditor, r.status, r.overall_grade]
         for r in list_records(db, week_code)
-        if r.kind == "observation"
+        if r.kind == TemplateKind.OBSERVATION
     ]
     actions = [
         [

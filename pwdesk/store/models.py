@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from pwdesk.domain.statuses import ActionStatus, Status
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -302,7 +304,7 @@ class Assessment(Versioned, Base):
     practitioner_id: Mapped[str | None] = mapped_column(ForeignKey("practitioner.id"), index=True)
     auditor_id: Mapped[str | None] = mapped_column(ForeignKey("auditor.id"), index=True)
     held_on: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT.value)
     answers: Mapped[dict[str, Any]]
 
     __table_args__ = (Index(None, "week_id", "kind"),)
@@ -353,7 +355,7 @@ class Action(Versioned, Base):
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(default="")
     due_on: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=ActionStatus.OPEN.value)
 
 
 VERSIONED_MODELS: tuple[type[Versioned], ...] = (
