@@ -73,7 +73,7 @@ def cmd_templates_import(args: argparse.Namespace) -> int:
 
 
 def cmd_table_export(args: argparse.Namespace) -> int:
-    from pwdesk.services.table import export_table
+    from pwdesk.services.table_export import export_table
 
     with opened(args) as db:
         written = export_table(db, args.week, Path(args.out).expanduser())
@@ -85,7 +85,7 @@ def cmd_table_export(args: argparse.Namespace) -> int:
 
 
 def cmd_table_import(args: argparse.Namespace) -> int:
-    from pwdesk.services.table import import_table
+    from pwdesk.services.table_import import import_table
 
     with opened(args) as db:
         summary = import_table(db, Path(args.file).expanduser())

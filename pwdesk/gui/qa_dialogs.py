@@ -50,7 +50,7 @@ from pwdesk.services.assessments import draft_of
 from pwdesk.services.cases import CaseImport, import_cases
 from pwdesk.services.moderation import ModeratedGrade, moderate, moderation_of
 from pwdesk.services.people import list_auditors, list_children, list_practitioners
-from pwdesk.services.table import TableError
+from pwdesk.services.sheets import TableError
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import CohortDetails, WeekDetails, create_week, find_week
 from pwdesk.store.database import Database

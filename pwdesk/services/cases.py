@@ -20,7 +20,7 @@ from pwdesk.domain.cohorts import ChildFacts, meets_all, rules_from_list
 from pwdesk.domain.dates import parse_date
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.services.common import put
-from pwdesk.services.table import TableError, cell_text, read_sheet
+from pwdesk.services.sheets import TableError, cell_text, read_sheet
 from pwdesk.services.weeks import find_week
 from pwdesk.store.database import Database
 from pwdesk.store.models import Child, Cohort, CohortMember, Practitioner

@@ -24,7 +24,7 @@ from pwdesk.services.actions import ActionRow, list_actions
 from pwdesk.services.assessments import list_records
 from pwdesk.services.settings import load_settings
 from pwdesk.services.stats import week_audit_template, week_stats
-from pwdesk.services.table import audit_rows
+from pwdesk.services.table_export import audit_rows
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekSummary, find_week, previous_week, week_narrative
 from pwdesk.store.database import Database

@@ -14,7 +14,7 @@ from pwdesk.domain.cohorts import AgeUnder, EnteredCareBetween, InCareAtLeast
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.services.cases import import_cases, read_mapping
 from pwdesk.services.people import list_children
-from pwdesk.services.table import TableError
+from pwdesk.services.sheets import TableError
 from pwdesk.services.weeks import CohortDetails, WeekDetails, add_cohort, create_week
 from pwdesk.store.database import Database
 from pwdesk.store.models import Child, CohortMember, RecordVersion

@@ -16,7 +16,9 @@ from pwdesk.services.actions import ActionDetails, save_action
 from pwdesk.services.assessments import list_records, open_record, save_assessment
 from pwdesk.services.common import InvalidRecord
 from pwdesk.services.report import report_workbook
-from pwdesk.services.table import TableError, TableImport, export_table, import_table
+from pwdesk.services.sheets import TableError
+from pwdesk.services.table_export import export_table
+from pwdesk.services.table_import import TableImport, import_table
 from pwdesk.store.database import Database
 from pwdesk.store.models import Assessment
 from pwdesk.store.records import save_version

@@ -16,13 +16,10 @@ from sqlalchemy import func, select
 from pwdesk.domain.statuses import Status
 from pwdesk.services.assessments import draft_of, list_records
 from pwdesk.services.people import ChildDetails, add_child, list_auditors, list_practitioners
-from pwdesk.services.table import (
-    FIXED_COLUMNS,
-    TableError,
-    TableImport,
-    export_table,
-    import_table,
-)
+from pwdesk.services.sheets import TableError
+from pwdesk.services.table_columns import FIXED_COLUMNS
+from pwdesk.services.table_export import export_table
+from pwdesk.services.table_import import TableImport, import_table
 from pwdesk.services.weeks import WeekDetails, create_week
 from pwdesk.store.database import Database
 from pwdesk.store.models import AuditLogEntry, RecordVersion
