@@ -11,7 +11,8 @@ import pwdesk
 
 PACKAGE = Path(pwdesk.__file__).resolve().parent
 LAYERS = ["domain", "store", "exchange", "reports", "services", "cli", "gui"]
-SHARED = {"pwdesk", "pwdesk.resources"}  # the version and the resources finder serve every layer
+SHARED = {"pwdesk", "pwdesk.resources", "pwdesk.palette"}  # the version, the resources finder
+# and the colours of screen and paper serve every layer
 # The one upward step: ``pwdesk`` with no command (or ``pwdesk gui``) starts the desktop window.
 LAUNCHES = {("cli", "pwdesk.gui.app")}
 

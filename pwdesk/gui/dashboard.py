@@ -1,6 +1,6 @@
 """The week dashboard: a Practice Week's figures as tiles, lines and grade charts.
 
-Every figure comes from :class:`~pwdesk.reports.analysis.WeekStats`; the widgets take plain data
+Every figure comes from :class:`~pwdesk.domain.analysis.WeekStats`; the widgets take plain data
 and never open the database. Wherever a grade colour is shown, the grade's words are shown too.
 """
 
@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pwdesk.domain.analysis import AspectResult, WeekStats
 from pwdesk.domain.grades import Grade, GradeScale
-from pwdesk.reports.analysis import AspectResult, WeekStats
-from pwdesk.reports.palette import RULE, grade_colours
+from pwdesk.palette import RULE, grade_colours
 from pwdesk.services.weeks import WeekSummary
 
 NO_FIGURE = "\N{EN DASH}"  # shown where there is nothing to count, such as a percentage of none

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk import __version__
+from pwdesk.domain.analysis import WeekStats
 from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.domain.templates import TemplateKind
 from pwdesk.gui.conflicts import ConflictsPage, ConflictsView, load_conflicts
@@ -50,7 +51,6 @@ from pwdesk.gui.report_page import ReportPage
 from pwdesk.gui.settings_dialog import SettingsDialog
 from pwdesk.gui.tasks import Task
 from pwdesk.gui.todo_page import TodoPage
-from pwdesk.reports.analysis import WeekStats
 from pwdesk.services.actions import ActionRow, list_all_actions, record_actions, set_action_status
 from pwdesk.services.assessments import RecordRow, case_audit_of, list_records, open_record
 from pwdesk.services.common import NotFound

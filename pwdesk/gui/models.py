@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from pwdesk.domain.statuses import ActionStatus, Status
-from pwdesk.reports.palette import grade_colours
+from pwdesk.palette import grade_colours
 from pwdesk.services.actions import ActionRow
 from pwdesk.services.assessments import RecordRow
 

@@ -13,8 +13,8 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from pwdesk.domain.grades import GradeScale
+from pwdesk.palette import INK, MUTED, RULE, grade_colours
 from pwdesk.reports.document import BOLD, FONT
-from pwdesk.reports.palette import INK, MUTED, RULE, grade_colours
 
 BAR = 11.0
 GAP = 5.0

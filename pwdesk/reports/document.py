@@ -33,7 +33,7 @@ from reportlab.platypus import (
 )
 
 from pwdesk.domain.dates import long_date
-from pwdesk.reports.palette import ACCENT, INK, MUTED, RULE
+from pwdesk.palette import ACCENT, INK, MUTED, RULE
 from pwdesk.resources import resource_path
 
 FONT = "NotoSans"

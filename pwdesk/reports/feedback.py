@@ -11,6 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from pwdesk.palette import RULE, grade_colours
 from pwdesk.reports.document import (
     Furniture,
     PwdeskDocument,
@@ -19,7 +20,6 @@ from pwdesk.reports.document import (
     ruled_table,
     table_style,
 )
-from pwdesk.reports.palette import RULE, grade_colours
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A cover, contents, executive summary, method, the grades overall and per aspect (tables and
 charts), the change since the week compared with, cohorts, observations, strengths and areas for
 development, actions and recommendations, moderation, and an appendix of the audits by case
-reference. Every figure comes from the one analysis in ``pwdesk.reports.analysis``.
+reference. Every figure comes from the one analysis in ``pwdesk.domain.analysis``.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from pwdesk.domain.analysis import AspectChange, AspectResult, WeekStats
 from pwdesk.domain.dates import long_date
 from pwdesk.domain.grades import GradeScale
 from pwdesk.domain.statuses import ActionStatus, Status
-from pwdesk.reports.analysis import AspectChange, AspectResult, WeekStats
+from pwdesk.palette import ACCENT, grade_colours
 from pwdesk.reports.charts import stacked_bars
 from pwdesk.reports.document import Furniture, PwdeskDocument, date_or_dash, escape, ruled_table
-from pwdesk.reports.palette import ACCENT, grade_colours
 
 ACTION_STATUS_WORDS = {
     ActionStatus.OPEN.value: "Open",

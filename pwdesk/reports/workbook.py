@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pwdesk.palette import grade_colours
 from pwdesk.reports.cells import put_cell
-from pwdesk.reports.palette import grade_colours
 from pwdesk.reports.summary_report import ReportContent
 
 HEADER_FONT = Font(bold=True)

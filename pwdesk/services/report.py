@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from pwdesk.domain.analysis import AspectChange, WeekStats, compare_weeks
 from pwdesk.domain.answers import value_of
 from pwdesk.domain.templates import TemplateKind
-from pwdesk.reports.analysis import AspectChange, WeekStats, compare_weeks
 from pwdesk.reports.document import Furniture
 from pwdesk.reports.summary_report import (
     ACTION_STATUS_WORDS,

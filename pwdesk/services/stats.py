@@ -9,11 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pwdesk.domain.answers import value_of
-from pwdesk.domain.cohorts import describe_rules, rules_from_list
-from pwdesk.domain.statuses import Status
-from pwdesk.domain.templates import FormTemplate, TemplateKind
-from pwdesk.reports.analysis import (
+from pwdesk.domain.analysis import (
     AspectResult,
     AuditFacts,
     CohortFacts,
@@ -21,6 +17,10 @@ from pwdesk.reports.analysis import (
     WeekStats,
     analyse_week,
 )
+from pwdesk.domain.answers import value_of
+from pwdesk.domain.cohorts import describe_rules, rules_from_list
+from pwdesk.domain.statuses import Status
+from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
 from pwdesk.services.weeks import WeekSummary, find_week
 from pwdesk.store.database import Database

@@ -11,9 +11,9 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage, QPixmap
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolTip
 from pytestqt.qtbot import QtBot
 
+from pwdesk.domain.analysis import WeekStats
 from pwdesk.gui.dashboard import DashboardPage, GradeChart
-from pwdesk.reports.analysis import WeekStats
-from pwdesk.reports.palette import grade_colours
+from pwdesk.palette import grade_colours
 from pwdesk.services.stats import week_stats
 from pwdesk.services.weeks import WeekDetails, WeekSummary, create_week
 from pwdesk.store.database import Database

@@ -36,7 +36,7 @@ from pwdesk.gui.form.actions_editor import (
 )
 from pwdesk.gui.form.assessment_form import AssessmentForm
 from pwdesk.gui.form.grade_picker import GradePicker
-from pwdesk.reports.palette import grade_colours
+from pwdesk.palette import grade_colours
 from pwdesk.services.templates import catalogue
 
 SHIPPED = [info.id for info in catalogue().infos()]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from pwdesk.reports.analysis import cohens_kappa
+from pwdesk.domain.analysis import cohens_kappa
 from pwdesk.services.assessments import draft_of, list_records, save_assessment
 from pwdesk.services.common import InvalidRecord
 from pwdesk.services.export import export_package

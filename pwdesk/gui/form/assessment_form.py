@@ -33,7 +33,7 @@ from pwdesk.domain.grades import GradeScale
 from pwdesk.domain.templates import YES_NO_ANSWERS, FormTemplate, Item, ItemType, Section
 from pwdesk.gui.form.actions_editor import ERROR, ActionLine, ActionsEditor
 from pwdesk.gui.form.grade_picker import GradePicker
-from pwdesk.reports.palette import ACCENT, INK, MUTED, RULE
+from pwdesk.palette import ACCENT, INK, MUTED, RULE
 
 Entry = Mapping[str, Any]
 _PAGE_WIDTH = 980  # beyond this, lines of text get too long to read comfortably

@@ -15,7 +15,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from pwdesk.domain.grades import NOT_APPLICABLE_ID, GradeScale
-from pwdesk.reports.palette import ACCENT, INK, RULE, grade_colours
+from pwdesk.palette import ACCENT, INK, RULE, grade_colours
 
 _FOCUS_MARGIN = 4  # room around the buttons for the focus frame
 _TICK = "\N{CHECK MARK} "  # the picked grade is marked by a tick as well as by its fill
