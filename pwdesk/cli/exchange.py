@@ -24,21 +24,33 @@ from pwdesk.cli.common import (
 )
 
 
-def _rewrap(args: argparse.Namespace) -> int:
-    from pwdesk.exchange.keys import rewrapped_private_key
-    from pwdesk.services.files import write_atomically
-
-    path = Path(args.rewrap).expanduser()
+def _key_passphrase(
+    args: argparse.Namespace,
+    prompt: str = "Passphrase of the private key: ",
+    *,
+    confirm: bool = False,
+) -> str:
+    """The QA key's passphrase, from --key-passphrase-file, the environment or a prompt."""
     secret = read_secret(
         args.key_passphrase_file,
         KEY_PASSPHRASE_ENV,
         "key passphrase",
-        prompt="Passphrase of the private key: ",
+        prompt=prompt,
+        confirm=confirm,
     )
     if secret is None:
         raise UsageError(
             f"No key passphrase given: use --key-passphrase-file FILE or set {KEY_PASSPHRASE_ENV}."
         )
+    return secret
+
+
+def _rewrap(args: argparse.Namespace) -> int:
+    from pwdesk.exchange.keys import rewrapped_private_key
+    from pwdesk.services.files import write_atomically
+
+    path = Path(args.rewrap).expanduser()
+    secret = _key_passphrase(args)
     new_secret = None
     if args.new_key_passphrase_file is not None:
         new_secret = read_secret(
@@ -63,17 +75,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     for path in (private, public):
         if path.exists():
             raise UsageError(f"{path} already exists; pwdesk will not overwrite a key.")
-    secret = read_secret(
-        args.key_passphrase_file,
-        KEY_PASSPHRASE_ENV,
-        "key passphrase",
-        prompt="Passphrase for the private key: ",
-        confirm=True,
-    )
-    if secret is None:
-        raise UsageError(
-            f"No key passphrase given: use --key-passphrase-file FILE or set {KEY_PASSPHRASE_ENV}."
-        )
+    secret = _key_passphrase(args, "Passphrase for the private key: ", confirm=True)
     private_pem, public_pem = new_key_pair(secret)
     write_atomically(private_pem, private)
     private.chmod(0o600)
@@ -128,17 +130,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     private_key = None
     if args.key:
-        secret = read_secret(
-            args.key_passphrase_file,
-            KEY_PASSPHRASE_ENV,
-            "key passphrase",
-            prompt="Passphrase of the private key: ",
-        )
-        if secret is None:
-            raise UsageError(
-                f"No key passphrase given: use --key-passphrase-file FILE or set "
-                f"{KEY_PASSPHRASE_ENV}."
-            )
+        secret = _key_passphrase(args)
         key_path = Path(args.key).expanduser()
         unlocked = unlock_private_key(key_path, secret)
         private_key = unlocked.key
