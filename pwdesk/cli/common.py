@@ -62,7 +62,8 @@ def _database_path(args: argparse.Namespace) -> Path | None:
 def open_from_args(args: argparse.Namespace) -> Database:
     """Open the database the options name."""
     # SQLAlchemy loads only for commands that use a database: ``--version`` stays quick.
-    from pwdesk.store.database import DatabaseError, open_database
+    from pwdesk.domain.errors import DatabaseError
+    from pwdesk.store.database import open_database
 
     path = _database_path(args)
     if path is not None and not path.is_file():
@@ -92,7 +93,8 @@ def opened(args: argparse.Namespace, *, qa_only: str = "") -> Iterator[Database]
 
 def create_from_args(args: argparse.Namespace) -> Database:
     """Create the database the options name."""
-    from pwdesk.store.database import DatabaseError, create_database
+    from pwdesk.domain.errors import DatabaseError
+    from pwdesk.store.database import create_database
 
     path = _database_path(args)
     if path is not None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from pwdesk.domain.answers import missing_required
 from pwdesk.domain.dates import parse_date
-from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.errors import DatabaseBusy, PwdeskError, StorageFailed
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.gui.form.actions_editor import ActionLine
@@ -44,7 +44,7 @@ from pwdesk.services.assessments import AssessmentDraft, open_record
 from pwdesk.services.common import Saved, concurrency_message
 from pwdesk.services.drafts import keep_draft
 from pwdesk.services.editing import save_record
-from pwdesk.store.database import Database, DatabaseBusy, StorageFailed
+from pwdesk.store.database import Database
 
 AUTOSAVE_DELAY_MS = 700
 KEEP_RETRY_MS = 3000

@@ -24,7 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.errors import DatabaseBusy, DatabaseError, StorageFailed, WrongPassphrase
 from pwdesk.store import migrations
 from pwdesk.store.models import AuditLogEntry, Setting
 
@@ -41,22 +41,6 @@ def utc_now() -> datetime:
 def new_uuid() -> str:
     """A fresh random record id."""
     return str(uuid.uuid4())
-
-
-class DatabaseError(PwdeskError):
-    """The database cannot be opened or created as asked."""
-
-
-class WrongPassphrase(DatabaseError):
-    """The passphrase does not unlock the database (or the file is not a pwdesk database)."""
-
-
-class DatabaseBusy(DatabaseError):
-    """Another writer held the database longer than pwdesk waits: in practice, a merge."""
-
-
-class StorageFailed(DatabaseError):
-    """The disk refused: the file or its folder is read-only, or the disk is full."""
 
 
 BUSY_MESSAGE = "The database is busy: a merge is running; try again in a moment."

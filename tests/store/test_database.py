@@ -11,12 +11,11 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import Connection, select
 
+from pwdesk.domain.errors import DatabaseError, WrongPassphrase
 from pwdesk.services.people import ChildDetails, add_child, child_by_reference
 from pwdesk.store.database import (
     BUSY_TIMEOUT_MS,
     Database,
-    DatabaseError,
-    WrongPassphrase,
     create_database,
     open_database,
 )

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, event, text
 
 import pwdesk.services.people  # noqa: F401  (imported before a fork: the child reads no files)
 from pwdesk.cli import main
-from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.errors import DatabaseBusy, PwdeskError, StorageFailed
 from pwdesk.services.actions import ActionDetails, save_action
 from pwdesk.services.files import write_atomically
 from pwdesk.services.merge import canonical_dump
@@ -29,8 +29,6 @@ from pwdesk.store import database as database_module
 from pwdesk.store.database import (
     BUSY_MESSAGE,
     Database,
-    DatabaseBusy,
-    StorageFailed,
     create_database,
     open_database,
 )
