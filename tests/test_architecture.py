@@ -80,6 +80,7 @@ def test_the_domain_does_no_io_and_uses_no_libraries(path: Path) -> None:
         "re",
         "tomllib",
         "typing",
+        "unicodedata",
     }
     outside = {
         name

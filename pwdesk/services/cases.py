@@ -14,12 +14,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 
 from pwdesk.domain.cohorts import ChildFacts, meets_all, rules_from_list
 from pwdesk.domain.dates import parse_date
 from pwdesk.domain.errors import PwdeskError
+from pwdesk.domain.names import natural_key
 from pwdesk.services.common import put
+from pwdesk.services.lookup import Directory, Known, ManyMatch, NoMatch
 from pwdesk.services.sheets import TableError, cell_text, read_sheet
 from pwdesk.services.weeks import find_week
 from pwdesk.store.database import Database
@@ -41,6 +44,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "team": ("team", "allocated team"),
     "allocated_worker": ("allocated worker", "social worker", "worker", "allocated social worker"),
 }
+ROLE = "Social worker"  # the role of a worker first met in a case list
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
@@ -215,6 +219,82 @@ def _check_rows(
     return rows, problems
 
 
+@dataclass
+class _Import:
+    """One import's writes, in one transaction: the children, their workers, their cohorts."""
+
+    session: Session
+    db: Database
+    people: Directory
+    cohorts: list[Row[Any]]
+    starts_on: date
+    placed: dict[str, int] = field(default_factory=dict)
+    in_no_cohort: list[str] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+
+    def child(self, row: _Row) -> str:
+        """Add the row's child, or bring the known one up to date; its id."""
+        try:
+            existing: Child | None = self.session.get(Child, self.people.child(row.case_reference))
+        except NoMatch:
+            existing = None
+        born = row.facts.date_of_birth
+        if born is None and existing is not None:
+            born = existing.date_of_birth  # an age alone does not wipe a known birth date
+        fields: dict[str, Any] = {
+            "case_reference": row.case_reference,
+            "date_of_birth": born,
+            "entered_care": row.facts.entered_care,
+            "legal_status": row.details["legal_status"],
+            "placement_type": row.details["placement_type"],
+            "team": row.details["team"],
+        }
+        saved = put(self.session, self.db, Child, existing.id if existing else None, fields)
+        self.new += existing is None
+        self.updated += existing is not None and saved.changed
+        return saved.id
+
+    def worker(self, row: _Row) -> None:
+        """Add the row's allocated worker as a practitioner, unless one of that name is known."""
+        name = row.details["allocated_worker"]
+        if not name:
+            return
+        try:
+            self.people.practitioner(name)
+            return
+        except ManyMatch:
+            return
+        except NoMatch:
+            pass
+        team = row.details["team"]
+        saved = put(
+            self.session, self.db, Practitioner, None, {"name": name, "team": team, "role": ROLE}
+        )
+        self.people.practitioners.append(Known(saved.id, natural_key(name), natural_key(team)))
+
+    def place(self, row: _Row, child_id: str, born: date | None) -> None:
+        """Put the child in every cohort whose rules it meets at the week's start."""
+        facts = ChildFacts(born, row.facts.entered_care, row.facts.age)
+        homes = [
+            c for c in self.cohorts if meets_all(rules_from_list(c.rules), facts, self.starts_on)
+        ]
+        if not homes:
+            self.in_no_cohort.append(row.case_reference)
+        for cohort in homes:
+            member = self.session.scalar(
+                select(CohortMember.id).where(
+                    CohortMember.cohort_id == cohort.id,
+                    CohortMember.child_id == child_id,
+                    CohortMember.deleted.is_(False),
+                )
+            )
+            if member is None:
+                fields = {"cohort_id": cohort.id, "child_id": child_id}
+                put(self.session, self.db, CohortMember, None, fields)
+                self.placed[cohort.name] = self.placed.get(cohort.name, 0) + 1
+
+
 def import_cases(
     db: Database, path: Path, week_code: str, mapping: Path | None = None
 ) -> CaseImport:
@@ -228,74 +308,16 @@ def import_cases(
     rows, problems = _check_rows(sheet, columns, sheet.headers)
     if problems:
         raise TableError(problems)
-    placed: dict[str, int] = {}
-    in_no_cohort: list[str] = []
-    new = updated = 0
     with db.write() as session:
         cohorts = session.execute(
             select(Cohort.id, Cohort.name, Cohort.rules)
             .where(Cohort.week_id == week.id, Cohort.deleted.is_(False))
             .order_by(Cohort.position)
         ).all()
+        run = _Import(session, db, Directory.load(session), list(cohorts), week.starts_on)
         for row in rows:
-            existing = session.scalar(
-                select(Child).where(
-                    Child.case_reference == row.case_reference, Child.deleted.is_(False)
-                )
-            )
-            born = row.facts.date_of_birth
-            if born is None and existing is not None:
-                born = existing.date_of_birth  # an age alone does not wipe a known birth date
-            fields: dict[str, Any] = {
-                "case_reference": row.case_reference,
-                "date_of_birth": born,
-                "entered_care": row.facts.entered_care,
-                "legal_status": row.details["legal_status"],
-                "placement_type": row.details["placement_type"],
-                "team": row.details["team"],
-            }
-            saved = put(session, db, Child, existing.id if existing else None, fields)
-            new += existing is None
-            updated += existing is not None and saved.changed
-            worker = row.details["allocated_worker"]
-            if (
-                worker
-                and session.scalar(
-                    select(Practitioner.id).where(
-                        Practitioner.name == worker, Practitioner.deleted.is_(False)
-                    )
-                )
-                is None
-            ):
-                put(
-                    session,
-                    db,
-                    Practitioner,
-                    None,
-                    {"name": worker, "team": row.details["team"], "role": "Social worker"},
-                )
-            facts = ChildFacts(fields["date_of_birth"], row.facts.entered_care, row.facts.age)
-            homes = [
-                c for c in cohorts if meets_all(rules_from_list(c.rules), facts, week.starts_on)
-            ]
-            if not homes:
-                in_no_cohort.append(row.case_reference)
-            for cohort in homes:
-                member = session.scalar(
-                    select(CohortMember.id).where(
-                        CohortMember.cohort_id == cohort.id,
-                        CohortMember.child_id == saved.id,
-                        CohortMember.deleted.is_(False),
-                    )
-                )
-                if member is None:
-                    put(
-                        session,
-                        db,
-                        CohortMember,
-                        None,
-                        {"cohort_id": cohort.id, "child_id": saved.id},
-                    )
-                    placed[cohort.name] = placed.get(cohort.name, 0) + 1
+            child_id = run.child(row)
+            run.worker(row)
+            run.place(row, child_id, session.get_one(Child, child_id).date_of_birth)
         db.log(session, "import-cases", detail=f"{path.name}: {len(rows)} rows into {week.code}")
-    return CaseImport(week.code, len(rows), new, updated, placed, in_no_cohort)
+    return CaseImport(week.code, len(rows), run.new, run.updated, run.placed, run.in_no_cohort)

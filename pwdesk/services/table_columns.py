@@ -117,54 +117,9 @@ def headers_for(templates: Iterable[FormTemplate]) -> list[str]:
     return [*FIXED_COLUMNS, *(header for group in groups for header in group)]
 
 
-def _grade_cell(scale: GradeScale, value: Any) -> Any:
-    if isinstance(value, str) and scale.knows(value):
-        return scale.grade(value).label
-    return value
-
-
-def _number_cell(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def item_cell(template: FormTemplate, column: Column, answers: Mapping[str, Any]) -> Any:
-    """What one answer looks like in the table (dates as date objects, numbers as numbers)."""
-    item = column.item
-    if column.part == "note":
-        return note_of(answers, item.id)
-    value = value_of(answers, item.id)
-    if value is None:
-        return None
-    if item.type is ItemType.GRADE:
-        return _grade_cell(template.scale, value)
-    if item.type is ItemType.YES_NO:
-        return _YES_NO_WORDS.get(value, value)
-    if item.type is ItemType.DATE:
-        return parse_date(value) or value
-    if item.type is ItemType.NUMBER:
-        return _number_cell(value)
-    if item.type is ItemType.CHOICE:
-        return next((option.label for option in item.options if option.id == value), value)
-    return value
-
-
 def either(words: Sequence[str], last: str = "or") -> str:
     """Words as a list people read: "a, b or c" (or "a, b and c")."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
-def _grade_names(scale: GradeScale) -> dict[str, str]:
-    """Every way a grade may be written, case-folded, to its id."""
-    names: dict[str, str] = {}
-    for grade in scale.choices:
-        for name in (grade.id, grade.label, grade.short):
-            if name:
-                names.setdefault(name.casefold(), grade.id)
-    for name in ("not applicable", "not seen", "n/a", "na"):
-        names.setdefault(name, NOT_APPLICABLE_ID)
-    return names
 
 
 class RowReader:
@@ -235,49 +190,131 @@ class RowReader:
             self.problem(header, f"'{text}' is not a date written as YYYY-MM-DD (like 2018-09-17)")
         return day
 
-    def grade(self, header: str, scale: GradeScale) -> str | None:
-        text = self.text(header)
+
+# --- one codec per item type: how its answer is written into a cell and read back -------------
+
+
+class _Codec:
+    """Free text: written and read exactly as typed."""
+
+    def cell(self, item: Item, scale: GradeScale, value: Any) -> Any:
+        return value
+
+    def read(self, row: RowReader, header: str, item: Item, scale: GradeScale) -> Any:
+        return row.raw_text(header)
+
+
+def _grade_names(scale: GradeScale) -> dict[str, str]:
+    """Every way a grade may be written, case-folded, to its id."""
+    names: dict[str, str] = {}
+    for grade in scale.choices:
+        for name in (grade.id, grade.label, grade.short):
+            if name:
+                names.setdefault(name.casefold(), grade.id)
+    for name in ("not applicable", "not seen", "n/a", "na"):
+        names.setdefault(name, NOT_APPLICABLE_ID)
+    return names
+
+
+class _GradeCodec(_Codec):
+    """A grade: its label in the cell; its id, label or short name read back."""
+
+    def cell(self, item: Item, scale: GradeScale, value: Any) -> Any:
+        if isinstance(value, str) and scale.knows(value):
+            return scale.grade(value).label
+        return value
+
+    def read(self, row: RowReader, header: str, item: Item, scale: GradeScale) -> Any:
+        text = row.text(header)
         if not text:
             return None
         grade_id = _grade_names(scale).get(text.casefold())
         if grade_id is None:
             labels = [grade.label for grade in scale.choices]
-            self.problem(header, f"'{text}' is not a grade (use {either(labels)})")
+            row.problem(header, f"'{text}' is not a grade (use {either(labels)})")
         return grade_id
 
-    def yes_no(self, header: str) -> str | None:
-        text = self.text(header)
+
+class _YesNoCodec(_Codec):
+    """Yes, Partly or No (or Y and N) in the cell."""
+
+    def cell(self, item: Item, scale: GradeScale, value: Any) -> Any:
+        return _YES_NO_WORDS.get(value, value)
+
+    def read(self, row: RowReader, header: str, item: Item, scale: GradeScale) -> Any:
+        text = row.text(header)
         if not text:
             return None
         answer = _YES_NO_READ.get(text.casefold())
         if answer is None:
-            self.problem(header, f"'{text}' is not Yes, Partly or No")
+            row.problem(header, f"'{text}' is not Yes, Partly or No")
         return answer
 
-    def choice(self, header: str, item: Item) -> str | None:
-        text = self.text(header)
+
+class _DateCodec(_Codec):
+    """A date object in the cell, so a spreadsheet shows and sorts it as a date."""
+
+    def cell(self, item: Item, scale: GradeScale, value: Any) -> Any:
+        return parse_date(value) or value
+
+    def read(self, row: RowReader, header: str, item: Item, scale: GradeScale) -> Any:
+        day = row.date_value(header)
+        return None if day is None else day.isoformat()
+
+
+class _NumberCodec(_Codec):
+    """A number in the cell: whole numbers without a decimal point."""
+
+    def cell(self, item: Item, scale: GradeScale, value: Any) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
+    def read(self, row: RowReader, header: str, item: Item, scale: GradeScale) -> Any:
+        return row.number_value(header)
+
+
+class _ChoiceCodec(_Codec):
+    """An option's label in the cell; its id or label read back."""
+
+    def cell(self, item: Item, scale: GradeScale, value: Any) -> Any:
+        return next((option.label for option in item.options if option.id == value), value)
+
+    def read(self, row: RowReader, header: str, item: Item, scale: GradeScale) -> Any:
+        text = row.text(header)
         if not text:
             return None
         for option in item.options:
             if text.casefold() in (option.id.casefold(), option.label.casefold()):
                 return option.id
         labels = [option.label for option in item.options]
-        self.problem(header, f"'{text}' is not one of the options ({either(labels)})")
+        row.problem(header, f"'{text}' is not one of the options ({either(labels)})")
         return None
 
-    def item_value(self, column: Column, template: FormTemplate) -> Any:
-        item = column.item
-        if column.part == "note":
-            return self.raw_text(column.header) or ""
-        if item.type is ItemType.GRADE:
-            return self.grade(column.header, template.scale)
-        if item.type is ItemType.YES_NO:
-            return self.yes_no(column.header)
-        if item.type is ItemType.DATE:
-            day = self.date_value(column.header)
-            return None if day is None else day.isoformat()
-        if item.type is ItemType.NUMBER:
-            return self.number_value(column.header)
-        if item.type is ItemType.CHOICE:
-            return self.choice(column.header, item)
-        return self.raw_text(column.header)
+
+_TEXT = _Codec()
+CODECS: dict[ItemType, _Codec] = {
+    ItemType.GRADE: _GradeCodec(),
+    ItemType.YES_NO: _YesNoCodec(),
+    ItemType.DATE: _DateCodec(),
+    ItemType.NUMBER: _NumberCodec(),
+    ItemType.CHOICE: _ChoiceCodec(),
+}
+
+
+def item_cell(template: FormTemplate, column: Column, answers: Mapping[str, Any]) -> Any:
+    """What one answer looks like in the table (dates as date objects, numbers as numbers)."""
+    item = column.item
+    if column.part == "note":
+        return note_of(answers, item.id)
+    value = value_of(answers, item.id)
+    if value is None:
+        return None
+    return CODECS.get(item.type, _TEXT).cell(item, template.scale, value)
+
+
+def item_value(row: RowReader, column: Column, template: FormTemplate) -> Any:
+    """The answer one cell of a row gives, or None with the row's problem noted."""
+    if column.part == "note":
+        return row.raw_text(column.header) or ""
+    return CODECS.get(column.item.type, _TEXT).read(row, column.header, column.item, template.scale)
