@@ -214,36 +214,44 @@ def merge_packages(
     return result
 
 
-def _merge_model(
-    session: Session,
-    db: Database,
-    model: type[Versioned],
+@dataclass
+class _Known:
+    """What the store holds of a model's incoming records, read in chunks before merging."""
+
+    parents: dict[str, dict[str, tuple[str, ...]]]  # record id -> version id -> its parents
+    rows: dict[str, Versioned]
+    conflict_heads: dict[str, set[str]]
+
+    @classmethod
+    def load(cls, session: Session, model: type[Versioned], ids: list[str]) -> _Known:
+        known = cls({rid: {} for rid in ids}, {}, {})
+        for chunk in chunks(ids):
+            for rid, vid, parents in session.execute(
+                select(RecordVersion.record_id, RecordVersion.id, RecordVersion.parents).where(
+                    RecordVersion.record_id.in_(chunk)
+                )
+            ):
+                known.parents[rid][vid] = tuple(parents)
+            for loaded in session.scalars(select(model).where(model.id.in_(chunk))):
+                known.rows[loaded.id] = loaded
+            for rid, vid in session.execute(
+                select(ConflictHead.record_id, ConflictHead.version_id).where(
+                    ConflictHead.record_id.in_(chunk)
+                )
+            ):
+                known.conflict_heads.setdefault(rid, set()).add(vid)
+        return known
+
+
+def _new_versions(
     records: list[IncomingRecord],
     by_record: dict[str, list[IncomingVersion]],
-    result: MergeResult,
-) -> None:
-    ids = sorted(r.id for r in records)
-    known: dict[str, dict[str, tuple[str, ...]]] = {rid: {} for rid in ids}
-    rows: dict[str, Versioned] = {}
-    conflict_heads: dict[str, set[str]] = {}
-    for chunk in chunks(ids):
-        for rid, vid, parents in session.execute(
-            select(RecordVersion.record_id, RecordVersion.id, RecordVersion.parents).where(
-                RecordVersion.record_id.in_(chunk)
-            )
-        ):
-            known[rid][vid] = tuple(parents)
-        for loaded in session.scalars(select(model).where(model.id.in_(chunk))):
-            rows[loaded.id] = loaded
-        for rid, vid in session.execute(
-            select(ConflictHead.record_id, ConflictHead.version_id).where(
-                ConflictHead.record_id.in_(chunk)
-            )
-        ):
-            conflict_heads.setdefault(rid, set()).add(vid)
+    known: _Known,
+) -> list[RecordVersion]:
+    """The incoming versions the store does not hold yet, noted in ``known`` as they are met."""
     new_versions = []
     for record in records:
-        parents = known[record.id]
+        parents = known.parents[record.id]
         for version in by_record[record.id]:
             if version.id not in parents:
                 parents[version.id] = version.parents
@@ -260,41 +268,62 @@ def _merge_model(
                         created_at=version.created_at,
                     )
                 )
-    session.add_all(new_versions)
+    return new_versions
+
+
+def _merge_model(
+    session: Session,
+    db: Database,
+    model: type[Versioned],
+    records: list[IncomingRecord],
+    by_record: dict[str, list[IncomingVersion]],
+    result: MergeResult,
+) -> None:
+    ids = sorted(r.id for r in records)
+    known = _Known.load(session, model, ids)
+    session.add_all(_new_versions(records, by_record, known))
     session.flush()
     check = merge_check(db)
     contents = {v.id: v for rid in ids for v in by_record[rid]}
     settled: list[str] = []  # records whose old conflict heads go
     for record in records:
-        row: Versioned | None = rows.get(record.id)
-        current = conflict_heads.get(record.id) or ({row.head} if row is not None else set())
-        heads, outcome = _merge_record(record, known[record.id], current)
+        row: Versioned | None = known.rows.get(record.id)
+        was_in_conflict = record.id in known.conflict_heads
+        current = known.conflict_heads.get(record.id) or ({row.head} if row else set())
+        heads, outcome = _merge_record(record, known.parents[record.id], current)
         if row is None:
             row = model()
             row.id = record.id
             session.add(row)
         if heads != current:
-            shown = min(heads)
-            if row.head != shown:
-                arriving = contents.get(shown)
-                if arriving is None:
-                    show_version(session, row, shown)
-                else:
-                    apply_content(row, arriving.content)
-                    row.head = shown
-                    row.deleted = arriving.deleted
+            _show(session, row, min(heads), contents)
             if len(heads) > 1:
                 # Concurrent versions: combined answer by answer where they do not clash.
                 outcome = settle_heads(
-                    session, db, row, heads, clear=record.id in conflict_heads, check=check
+                    session, db, row, heads, clear=was_in_conflict, check=check
                 ).outcome
-            elif record.id in conflict_heads:
+            elif was_in_conflict:
                 settled.append(record.id)
         counter = "conflicts" if outcome == "conflict" else outcome
         setattr(result, counter, getattr(result, counter) + 1)
     for chunk in chunks(settled):
         session.execute(delete(ConflictHead).where(ConflictHead.record_id.in_(chunk)))
     session.flush()
+
+
+def _show(
+    session: Session, row: Versioned, shown: str, contents: dict[str, IncomingVersion]
+) -> None:
+    """Make ``shown`` the version the record's row holds, from the package or from the store."""
+    if row.head == shown:
+        return
+    arriving = contents.get(shown)
+    if arriving is None:
+        show_version(session, row, shown)
+    else:
+        apply_content(row, arriving.content)
+        row.head = shown
+        row.deleted = arriving.deleted
 
 
 def _note_duplicates(session: Session, result: MergeResult) -> None:

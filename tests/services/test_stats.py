@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from pwdesk.services.demo import REFERENCE_DEVELOPMENT, REFERENCE_STRENGTHS, build_demo
+from pwdesk.services.demo import build_demo
+from pwdesk.services.demo_text import REFERENCE_DEVELOPMENT, REFERENCE_STRENGTHS
 from pwdesk.services.stats import stats_json, week_stats
 from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database, create_database
