@@ -264,6 +264,18 @@ def cmd_signers(args: argparse.Namespace) -> int:
 
 def register(command: Command) -> None:
     """Add this group's subcommands."""
+    _register_keygen(command)
+    _register_export_and_merge(command)
+    command("whoami", cmd_whoami, "this database's device, and its key's fingerprint")
+    command("conflicts", cmd_conflicts, "list records with concurrent versions")
+    _register_resolve(command)
+    signers = command(
+        "signers", cmd_signers, "the packages merged and the devices that signed them"
+    )
+    signers.add_argument("--trust", metavar="FINGERPRINT", help="mark a device's key trusted")
+
+
+def _register_keygen(command: Command) -> None:
     keygen = command("keygen", cmd_keygen, "make the QA officer's key pair (NAME.key, NAME.pub)")
     making = keygen.add_mutually_exclusive_group(required=True)
     making.add_argument("--out", metavar="NAME", help="where: NAME.key and NAME.pub")
@@ -282,6 +294,9 @@ def register(command: Command) -> None:
         metavar="FILE",
         help="with --rewrap: a new passphrase for the key (default: keep the old one)",
     )
+
+
+def _register_export_and_merge(command: Command) -> None:
     export = command("export", cmd_export, "write an encrypted, signed package of records")
     export.add_argument("--out", required=True, metavar="FILE.pwx")
     export.add_argument("--week", metavar="CODE", help="only this week's records (default: all)")
@@ -310,8 +325,9 @@ def register(command: Command) -> None:
         help="trust the devices that signed these packages, once you have compared their "
         "fingerprints with what 'pwdesk whoami' shows on each",
     )
-    command("whoami", cmd_whoami, "this database's device, and its key's fingerprint")
-    command("conflicts", cmd_conflicts, "list records with concurrent versions")
+
+
+def _register_resolve(command: Command) -> None:
     resolve = command("resolve", cmd_resolve, "resolve a conflict with a new version")
     resolve.add_argument("record", metavar="RECORD", help="the record's id or its start")
     resolve.add_argument(
@@ -337,7 +353,3 @@ def register(command: Command) -> None:
         metavar="NAME=VERSION",
         help="take one field from the version named (repeatable)",
     )
-    signers = command(
-        "signers", cmd_signers, "the packages merged and the devices that signed them"
-    )
-    signers.add_argument("--trust", metavar="FINGERPRINT", help="mark a device's key trusted")
