@@ -63,13 +63,13 @@ def open_from_args(args: argparse.Namespace) -> Database:
     """Open the database the options name."""
     # SQLAlchemy loads only for commands that use a database: ``--version`` stays quick.
     from pwdesk.domain.errors import DatabaseError
-    from pwdesk.store.database import open_database
+    from pwdesk.services.stores import open_store
 
     path = _database_path(args)
-    if path is not None and not path.is_file():
+    if path is not None and not path.is_file():  # before the passphrase is asked for
         raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
     passphrase = None if path is None else read_passphrase(args)
-    return open_database(path, passphrase, url=args.database_url)
+    return open_store(path, passphrase, url=args.database_url)
 
 
 @contextmanager
@@ -93,16 +93,12 @@ def opened(args: argparse.Namespace, *, qa_only: str = "") -> Iterator[Database]
 
 def create_from_args(args: argparse.Namespace) -> Database:
     """Create the database the options name."""
-    from pwdesk.domain.errors import DatabaseError
-    from pwdesk.store.database import create_database
+    from pwdesk.services.stores import create_store, refuse_existing
 
     path = _database_path(args)
-    if path is not None:
-        if path.exists():
-            raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.")
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
+    refuse_existing(path)  # before the passphrase is asked for
     passphrase = None if path is None else read_passphrase(args, confirm=True)
-    return create_database(
+    return create_store(
         path,
         passphrase,
         url=args.database_url,

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.gui.tasks import Task, run_with_progress
-from pwdesk.store.database import Database, create_database, open_database
+from pwdesk.services.stores import create_store, open_store
+from pwdesk.store.database import Database
 
 MINIMUM_LENGTH = 10
 
@@ -161,8 +162,7 @@ class CreateDatabaseDialog(_PassphraseDialog):
             self.again.setFocus()
         else:
             path = self.path
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
-            self._run(lambda: create_database(path, passphrase), "Creating the database…")
+            self._run(lambda: create_store(path, passphrase), "Creating the database…")
 
 
 class UnlockDialog(_PassphraseDialog):
@@ -182,7 +182,7 @@ class UnlockDialog(_PassphraseDialog):
         if not passphrase:
             self.show_error("Type the passphrase first.")
             return
-        self._run(lambda: open_database(path, passphrase), "Unlocking…")
+        self._run(lambda: open_store(path, passphrase), "Unlocking…")
 
     def _failed(self, error: BaseException) -> None:
         super()._failed(error)
