@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import TemplateKind
-from pwdesk.services.common import InvalidRecord, NotFound, Saved, put
+from pwdesk.services.common import InvalidRecord, Saved, put
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
 from pwdesk.store.models import Assessment, Auditor, Child, Cohort, CohortMember, Practitioner
@@ -80,19 +80,6 @@ def update_child(db: Database, child_id: str, details: ChildDetails) -> Saved:
     fields = _child_fields(details)
     with db.write() as session:
         return put(session, db, Child, child_id, fields)
-
-
-def child_by_reference(db: Database, case_reference: str) -> str:
-    """The id of the child with this case reference."""
-    with db.read() as session:
-        child_id = session.scalar(
-            select(Child.id).where(
-                Child.case_reference == case_reference.strip(), Child.deleted.is_(False)
-            )
-        )
-    if child_id is None:
-        raise NotFound(f"There is no child with case reference {case_reference}.")
-    return child_id
 
 
 def _practitioner_fields(details: PractitionerDetails) -> dict[str, str]:

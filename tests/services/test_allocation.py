@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pwdesk.domain.answers import answer
 from pwdesk.domain.statuses import Status
 from pwdesk.services.allocation import allocate_audit, list_allocations, schedule_observation
 from pwdesk.services.assessments import AssessmentDraft, list_records, save_assessment
 from pwdesk.services.common import InvalidRecord, NotFound
 from pwdesk.services.export import export_package
+from pwdesk.services.lookup import find_auditor, find_child, find_practitioner
 from pwdesk.services.merge import merge_packages
 from pwdesk.services.moderation import ModeratedGrade, moderate
 from pwdesk.services.people import (
@@ -25,7 +25,6 @@ from pwdesk.services.people import (
     add_auditor,
     add_child,
     add_practitioner,
-    child_by_reference,
 )
 from pwdesk.services.report import report_pdf
 from pwdesk.services.stats import stats_json, week_stats
@@ -33,6 +32,7 @@ from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekDetails, create_week, find_week
 from pwdesk.store.database import Database, create_database
 from tests.conftest import PASSPHRASE
+from tests.helpers import graded_answers
 
 SECRET = "set-up package passphrase"
 
@@ -82,25 +82,13 @@ def test_bad_allocations_say_what_is_wrong(qa: Database, call, message: str) -> 
 
 def complete_audit(db: Database, reference: str, leader: str, grade: str) -> str:
     template = catalogue(db).get("permanency-case-audit")
-    answers = {item.id: answer(grade, "Fictional evidence.") for item in template.aspects()}
-    answers |= {
-        "overall": answer(grade),
-        "strengths": answer("Fictional strengths."),
-        "areas-for-development": answer("Fictional areas to develop."),
-    }
-    from sqlalchemy import select
-
-    from pwdesk.store.models import Auditor
-
-    with db.read() as session:
-        leader_id = session.scalar(select(Auditor.id).where(Auditor.name == leader))
     draft = AssessmentDraft(
         week_id=find_week(db, "2019-03").id,
         template_id=template.id,
-        child_id=child_by_reference(db, reference),
-        auditor_id=leader_id,
+        child_id=find_child(db, reference),
+        auditor_id=find_auditor(db, leader),
         held_on=date(2019, 3, 12),
-        answers=answers,
+        answers=graded_answers(template, grade),
     )
     return save_assessment(db, None, draft, status=Status.COMPLETED).id
 
@@ -163,26 +151,13 @@ def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path:
 
 def complete_observation(db: Database, leader: str, practitioner: str | None) -> str:
     template = catalogue(db).get("home-visit-observation")
-    answers = {item.id: answer("good", "Fictional evidence.") for item in template.aspects()}
-    answers |= {
-        "overall": answer("good"),
-        "strengths": answer("Fictional strengths."),
-        "areas-for-development": answer("Fictional areas to develop."),
-    }
-    from sqlalchemy import select
-
-    from pwdesk.store.models import Auditor, Practitioner
-
-    with db.read() as session:
-        leader_id = session.scalar(select(Auditor.id).where(Auditor.name == leader))
-        worker_id = session.scalar(select(Practitioner.id).where(Practitioner.name == practitioner))
     draft = AssessmentDraft(
         week_id=find_week(db, "2019-03").id,
         template_id=template.id,
-        practitioner_id=worker_id,
-        auditor_id=leader_id,
+        practitioner_id=find_practitioner(db, practitioner) if practitioner else None,
+        auditor_id=find_auditor(db, leader),
         held_on=date(2019, 3, 13),
-        answers=answers,
+        answers=graded_answers(template),
     )
     return save_assessment(db, None, draft, status=Status.COMPLETED).id
 

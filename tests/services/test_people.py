@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from pwdesk.services.common import InvalidRecord, NotFound
+from pwdesk.services.lookup import find_child
 from pwdesk.services.people import (
     AuditorDetails,
     ChildDetails,
@@ -14,7 +15,6 @@ from pwdesk.services.people import (
     add_auditor,
     add_child,
     add_practitioner,
-    child_by_reference,
     update_auditor,
     update_child,
     update_practitioner,
@@ -24,9 +24,9 @@ from pwdesk.store.database import Database
 
 def test_a_child_is_found_by_case_reference(db: Database) -> None:
     child_id = add_child(db, ChildDetails(" CR123456 ", date(2010, 5, 1), date(2016, 2, 3))).id
-    assert child_by_reference(db, "CR123456") == child_id
+    assert find_child(db, "CR123456") == child_id
     with pytest.raises(NotFound, match="CR999999"):
-        child_by_reference(db, "CR999999")
+        find_child(db, "CR999999")
 
 
 def test_a_case_reference_is_not_added_twice(db: Database) -> None:

@@ -279,7 +279,8 @@ def test_unknown_people_weeks_forms_and_values_are_each_named(
     )
     assert problems[2].startswith("Row 4, column practitioner: there is no practitioner Nobody")
     assert problems[3] == (
-        "Row 5, column senior_leader: there is no senior leader called Ghost Leader (add them first)."
+        "Row 5, column senior_leader: "
+        "there is no senior leader called Ghost Leader (add them first)."
     )
     assert problems[4] == "Row 6, column template: there is no form template no-such-form."
     assert problems[5] == (

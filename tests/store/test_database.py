@@ -12,7 +12,8 @@ import sqlalchemy.exc
 from sqlalchemy import Connection, select
 
 from pwdesk.domain.errors import DatabaseError, WrongPassphrase
-from pwdesk.services.people import ChildDetails, add_child, child_by_reference
+from pwdesk.services.lookup import find_child
+from pwdesk.services.people import ChildDetails, add_child
 from pwdesk.store.database import (
     BUSY_TIMEOUT_MS,
     Database,
@@ -96,7 +97,7 @@ def test_right_passphrase_reopens(closed_db_path: Path, passphrase: str) -> None
     assert not passphrase.isascii()
     database = open_database(closed_db_path, passphrase)
     try:
-        assert child_by_reference(database, CASE_REFERENCE)
+        assert find_child(database, CASE_REFERENCE)
         assert database.identity.device_name == "test-laptop"
         assert database.identity.user == "Test Auditor"
     finally:
@@ -203,7 +204,7 @@ def test_create_refuses_an_existing_database(db: Database, db_path: Path, passph
     with pytest.raises(DatabaseError, match="already exists"):
         create_database(db_path, passphrase)
     assert {file: file.read_bytes() for file in _sidecars(db_path)} == before
-    assert child_by_reference(db, CASE_REFERENCE)
+    assert find_child(db, CASE_REFERENCE)
 
 
 def test_create_refuses_any_existing_file(tmp_path: Path, passphrase: str) -> None:

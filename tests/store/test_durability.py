@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from pwdesk.services.people import child_by_reference
+from pwdesk.services.lookup import find_child
 from pwdesk.store.database import Database, open_database
 from pwdesk.store.models import AuditLogEntry, Child, RecordVersion
 from tests.store.crash_writer import PASSPHRASE_VARIABLE, READY
@@ -72,7 +72,7 @@ def _check(database: Database, confirmed: list[str], rounds: int) -> None:
         assert connection.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
         assert connection.exec_driver_sql("PRAGMA cipher_integrity_check").all() == []
     for reference in confirmed:
-        child_by_reference(database, reference)
+        find_child(database, reference)
     with database.read() as session:
         stored = set(session.scalars(select(Child.case_reference)))
         heads = set(session.scalars(select(Child.head)))

@@ -106,7 +106,8 @@ def test_the_head_constant_names_the_newest_migration_script() -> None:
 def test_a_database_from_the_first_release_opens_with_nothing_lost(
     db: Database, db_path: Path
 ) -> None:
-    from pwdesk.services.people import ChildDetails, add_child, child_by_reference
+    from pwdesk.services.lookup import find_child
+    from pwdesk.services.people import ChildDetails, add_child
     from pwdesk.store.database import open_database
     from tests.conftest import PASSPHRASE
 
@@ -121,7 +122,7 @@ def test_a_database_from_the_first_release_opens_with_nothing_lost(
     reopened = open_database(db_path, PASSPHRASE)
     try:
         assert migrations.current_revision(reopened.engine) == migrations.HEAD
-        assert child_by_reference(reopened, "CR300300") == child_id
+        assert find_child(reopened, "CR300300") == child_id
         with reopened.engine.connect() as connection:
             assert inspect(connection).has_table("draft_buffer")
     finally:

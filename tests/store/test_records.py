@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from pwdesk.domain.versions import version_id
 from pwdesk.services.common import NotFound, delete, get_live
-from pwdesk.services.people import ChildDetails, add_child, child_by_reference, update_child
+from pwdesk.services.lookup import find_child
+from pwdesk.services.people import ChildDetails, add_child, update_child
 from pwdesk.store.database import Database
 from pwdesk.store.models import VERSIONED_MODELS, Child, Cohort, RecordVersion, Versioned
 from pwdesk.store.records import ContentError, apply_content, content_columns, content_of
@@ -120,7 +121,7 @@ def test_delete_makes_a_tombstone_and_keeps_the_row(db: Database) -> None:
     )
     assert tombstone.id != version_id(Child.RECORD_TYPE, saved.id, content, [first.id])
     with pytest.raises(NotFound):
-        child_by_reference(db, REFERENCE)
+        find_child(db, REFERENCE)
     with pytest.raises(NotFound), db.write() as session:
         get_live(session, Child, saved.id)
     with pytest.raises(NotFound), db.write() as session:
