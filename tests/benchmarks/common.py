@@ -11,7 +11,6 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from pwdesk.domain.answers import answer
 from pwdesk.domain.statuses import Status
 from pwdesk.services.assessments import AssessmentDraft, save_assessment
 from pwdesk.services.people import (
@@ -25,6 +24,7 @@ from pwdesk.services.people import (
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekDetails, create_week
 from pwdesk.store.database import create_database
+from tests.helpers import graded_answers
 
 PASSPHRASE = "benchmark passphrase, fictional data only"
 GRADES = ("outstanding", "good", "requires-improvement", "inadequate")
@@ -43,15 +43,9 @@ def big_week(path: Path, audits: int, seed: int = 7) -> None:
         worker = add_practitioner(db, PractitionerDetails("Benchmark Worker", "Team")).id
         for number in range(audits):
             child = add_child(db, ChildDetails(f"BM{number:06d}", date(2010, 1, 1))).id
-            answers = {
-                item.id: answer(rng.choice(GRADES), "Fictional evidence for a benchmark.")
-                for item in template.aspects()
-            }
-            answers.update(
-                overall=answer(rng.choice(GRADES)),
-                strengths=answer("Fictional strengths."),
+            answers = graded_answers(
+                template, lambda: rng.choice(GRADES), "Fictional evidence for a benchmark."
             )
-            answers["areas-for-development"] = answer("Fictional areas for development.")
             draft = AssessmentDraft(
                 week_id=week_id,
                 template_id=template.id,

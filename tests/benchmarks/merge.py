@@ -22,12 +22,10 @@ import time
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 
-from pwdesk.domain.answers import answer
 from pwdesk.domain.statuses import Status
 from pwdesk.services.assessments import AssessmentDraft, save_assessment
 from pwdesk.services.export import export_package
@@ -51,6 +49,7 @@ from pwdesk.services.weeks import (
 from pwdesk.store.database import Database, create_database, open_database
 from pwdesk.store.models import Assessment, Auditor, Child, PracticeWeek, Practitioner
 from tests.benchmarks.common import GRADES, PASSPHRASE, report
+from tests.helpers import graded_answers
 
 LAPTOPS = 40
 AUDITS_EACH = 50
@@ -118,13 +117,9 @@ def laptop_packages(folder: Path, setup: Path, seed: int = 2019) -> list[Path]:
         try:
             week_id, children, practitioners, auditors = ids(db)
             for index in range(number * AUDITS_EACH, (number + 1) * AUDITS_EACH):
-                answers: dict[str, Any] = {
-                    item.id: answer(rng.choice(GRADES), "Fictional evidence for a benchmark.")
-                    for item in template.aspects()
-                }
-                answers["overall"] = answer(rng.choice(GRADES))
-                answers["strengths"] = answer("Fictional strengths.")
-                answers["areas-for-development"] = answer("Fictional areas for development.")
+                answers = graded_answers(
+                    template, lambda: rng.choice(GRADES), "Fictional evidence for a benchmark."
+                )
                 draft = AssessmentDraft(
                     week_id=week_id,
                     template_id=template.id,

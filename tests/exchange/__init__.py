@@ -33,7 +33,6 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select, text
 
-from pwdesk.domain.answers import answer
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import version_id
 from pwdesk.exchange.keys import load_private_key, load_public_key, new_key_pair
@@ -60,6 +59,7 @@ from pwdesk.services.weeks import (
 from pwdesk.store.database import Database, create_database, open_database, utc_now
 from pwdesk.store.models import Auditor, Child, Cohort, PracticeWeek, Practitioner
 from tests.conftest import PASSPHRASE
+from tests.helpers import graded_answers
 
 PACKAGE_PASSPHRASE = "memory stick passphrase 2018"
 KEY_PASSPHRASE = "the QA officer's key passphrase"
@@ -179,12 +179,7 @@ def complete_answers(
     db: Database, grade: str = "good", note: str = "Seen on file."
 ) -> dict[str, Any]:
     """Every aspect of the permanency audit graded, with the required free text."""
-    template = catalogue(db).get(AUDIT_TEMPLATE)
-    answers: dict[str, Any] = {item.id: answer(grade, note) for item in template.aspects()}
-    answers["overall"] = answer(grade)
-    answers["strengths"] = answer("The child is settled with long-term carers.")
-    answers["areas-for-development"] = answer("Start life story work.")
-    return answers
+    return graded_answers(catalogue(db).get(AUDIT_TEMPLATE), grade, note)
 
 
 def new_audit(

@@ -32,6 +32,7 @@ from pwdesk.services.people import (
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekDetails, create_week
 from pwdesk.store.database import Database
+from tests.helpers import graded_answers
 
 
 @pytest.fixture
@@ -51,14 +52,7 @@ def draft(db: Database) -> AssessmentDraft:
 
 
 def complete_answers(db: Database) -> dict[str, Any]:
-    template = catalogue(db).get("permanency-case-audit")
-    answers: dict[str, Any] = {
-        item.id: answer("good", "Seen on file.") for item in template.aspects()
-    }
-    answers["overall"] = answer("good")
-    answers["strengths"] = answer("The child is settled.")
-    answers["areas-for-development"] = answer("Start life story work.")
-    return answers
+    return graded_answers(catalogue(db).get("permanency-case-audit"), note="Seen on file.")
 
 
 def test_a_draft_saves_with_required_items_missing(db: Database, draft: AssessmentDraft) -> None:
