@@ -1,1 +1,1 @@
-"""Reports: the analysis of grades (pure functions) and, later, the documents built from it."""
+"""Reports: the printed documents (feedback sheet, summary report) and the report's workbook."""

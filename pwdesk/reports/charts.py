@@ -7,6 +7,8 @@ no figure depends on colour alone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
@@ -16,9 +18,14 @@ from pwdesk.domain.grades import GradeScale
 from pwdesk.palette import INK, MUTED, RULE, grade_colours
 from pwdesk.reports.document import BOLD, FONT
 
+Anchor = Literal["start", "middle", "end"]
+
 BAR = 11.0
 GAP = 5.0
 LABEL_SIZE = 7.0
+COUNT_SIZE = 6.5
+LEGEND_HEIGHT = 16.0
+PCT_WIDTH = 34.0  # room at the right for good or better
 
 
 def _rect(
@@ -45,6 +52,61 @@ def _fit(text: str, width: float, size: float) -> str:
     return text.rstrip() + "…"
 
 
+def _text(
+    x: float, y: float, text: str, font: str, size: float, ink: str, anchor: Anchor = "start"
+) -> String:
+    return String(
+        x, y, text, fontName=font, fontSize=size, fillColor=colors.HexColor(ink), textAnchor=anchor
+    )
+
+
+def _legend(drawing: Drawing, scale: GradeScale, top: float) -> None:
+    """A colour swatch and the grade's words for each grade, along the top."""
+    x = 0.0
+    for grade in scale.choices:
+        fill, _ = grade_colours(grade.id, scale.ids)
+        drawing.add(_rect(x, top - 10, 8, 8, fill))
+        drawing.add(_text(x + 11, top - 9, grade.label, FONT, 7, INK))
+        x += 11 + stringWidth(grade.label, FONT, 7) + 12
+
+
+@dataclass(frozen=True)
+class _Bars:
+    """Where the bars go: from ``left``, ``room`` wide for the row with the most answers."""
+
+    left: float
+    room: float
+    biggest: int
+
+
+def _bar(
+    drawing: Drawing, bars: _Bars, y: float, counts: Mapping[str, int], scale: GradeScale
+) -> None:
+    """One row's segments, each with its count where the segment is wide enough to hold it."""
+    grades = [grade.id for grade in scale.choices]
+    left = bars.left
+    if sum(counts.get(g, 0) for g in grades) == 0:
+        drawing.add(_rect(left, y, bars.room, BAR, None, RULE))
+    for grade_id in grades:
+        count = counts.get(grade_id, 0)
+        if not count:
+            continue
+        span = bars.room * count / bars.biggest
+        fill, ink = grade_colours(grade_id, scale.ids)
+        drawing.add(_rect(left, y, span, BAR, fill, "#FFFFFF"))
+        text = str(count)
+        if stringWidth(text, BOLD, COUNT_SIZE) + 3 <= span:
+            drawing.add(_text(left + span / 2, y + 3, text, BOLD, COUNT_SIZE, ink, "middle"))
+        left += span
+
+
+def _good_or_better(right: float, y: float, counts: Mapping[str, int], scale: GradeScale) -> String:
+    pct = scale.good_or_better_pct(counts)
+    if pct is None:
+        return _text(right, y + 3, "–", BOLD, 7, MUTED, "end")
+    return _text(right, y + 3, f"{pct:.0f}%", BOLD, 7, INK, "end")
+
+
 def stacked_bars(
     rows: Sequence[tuple[str, Mapping[str, int]]],
     scale: GradeScale,
@@ -58,79 +120,21 @@ def stacked_bars(
     Each bar is as long as its row's answers relative to the longest; counts are written on
     segments wide enough to hold them; good or better is written at the right.
     """
-    grades = [grade.id for grade in scale.choices]
-    legend_height = 16.0
-    height = legend_height + len(rows) * (BAR + GAP) + 4
+    height = LEGEND_HEIGHT + len(rows) * (BAR + GAP) + 4
     drawing = Drawing(width, height)
     if description:
         drawing.setProperties({"desc": description})  # alternative text where readers use it
-    pct_width = 34.0
+    _legend(drawing, scale, height)
     bar_left = label_width + 6
-    bar_room = width - bar_left - pct_width
-    biggest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
-    x = 0.0
-    for grade in scale.choices:  # the legend: colour swatch and the grade's words
-        fill, _ = grade_colours(grade.id, scale.ids)
-        drawing.add(_rect(x, height - 10, 8, 8, fill))
-        drawing.add(
-            String(
-                x + 11,
-                height - 9,
-                grade.label,
-                fontName=FONT,
-                fontSize=7,
-                fillColor=colors.HexColor(INK),
-            )
-        )
-        x += 11 + stringWidth(grade.label, FONT, 7) + 12
-    y = height - legend_height - BAR
+    bars = _Bars(
+        left=bar_left,
+        room=width - bar_left - PCT_WIDTH,
+        biggest=max((sum(counts.values()) for _, counts in rows), default=0) or 1,
+    )
+    y = height - LEGEND_HEIGHT - BAR
     for label, counts in rows:
-        drawing.add(
-            String(
-                0,
-                y + 3,
-                _fit(label, label_width, LABEL_SIZE),
-                fontName=FONT,
-                fontSize=LABEL_SIZE,
-                fillColor=colors.HexColor(INK),
-            )
-        )
-        left = bar_left
-        total = sum(counts.get(g, 0) for g in grades)
-        if total == 0:
-            drawing.add(_rect(left, y, bar_room, BAR, None, RULE))
-        for grade_id in grades:
-            count = counts.get(grade_id, 0)
-            if not count:
-                continue
-            span = bar_room * count / biggest
-            fill, ink = grade_colours(grade_id, scale.ids)
-            drawing.add(_rect(left, y, span, BAR, fill, "#FFFFFF"))
-            text = str(count)
-            if stringWidth(text, BOLD, 6.5) + 3 <= span:
-                drawing.add(
-                    String(
-                        left + span / 2,
-                        y + 3,
-                        text,
-                        fontName=BOLD,
-                        fontSize=6.5,
-                        fillColor=colors.HexColor(ink),
-                        textAnchor="middle",
-                    )
-                )
-            left += span
-        pct = scale.good_or_better_pct(counts)
-        drawing.add(
-            String(
-                width,
-                y + 3,
-                "–" if pct is None else f"{pct:.0f}%",
-                fontName=BOLD,
-                fontSize=7,
-                fillColor=colors.HexColor(INK if pct is not None else MUTED),
-                textAnchor="end",
-            )
-        )
+        drawing.add(_text(0, y + 3, _fit(label, label_width, LABEL_SIZE), FONT, LABEL_SIZE, INK))
+        _bar(drawing, bars, y, counts, scale)
+        drawing.add(_good_or_better(width, y, counts, scale))
         y -= BAR + GAP
     return drawing

@@ -203,34 +203,50 @@ class _Template(BaseDocTemplate):
 
 def draw_furniture(canvas: Canvas, furniture: Furniture, page: int, total: int) -> None:
     """Header, footer, protective marking (top and bottom) and, for drafts, a watermark."""
-    width, height = A4
-    left, right = 15 * mm, width - 15 * mm
     canvas.saveState()
     if furniture.draft:
-        canvas.setFont(BOLD, 110)
-        canvas.setFillColor(colors.Color(0.78, 0.06, 0.18, alpha=0.10))
-        canvas.translate(width / 2, height / 2)
-        canvas.rotate(40)
-        canvas.drawCentredString(0, -35, "DRAFT")
-        canvas.rotate(-40)
-        canvas.translate(-width / 2, -height / 2)
+        _watermark(canvas)
+    _header(canvas, furniture)
+    _footer(canvas, furniture, page, total)
+    canvas.restoreState()
+
+
+def _watermark(canvas: Canvas) -> None:
+    width, height = A4
+    canvas.setFont(BOLD, 110)
+    canvas.setFillColor(colors.Color(0.78, 0.06, 0.18, alpha=0.10))
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(40)
+    canvas.drawCentredString(0, -35, "DRAFT")
+    canvas.rotate(-40)
+    canvas.translate(-width / 2, -height / 2)
+
+
+def _logo(canvas: Canvas, logo: Path | None, left: float, top: float) -> float:
+    """Draw the logo, if there is a readable one; returns where the header's text starts."""
+    if logo is None or not logo.is_file():
+        return left
+    try:
+        canvas.drawImage(
+            str(logo),
+            left,
+            top - 2.5 * mm,
+            height=8 * mm,
+            width=24 * mm,
+            preserveAspectRatio=True,
+            anchor="sw",
+            mask="auto",
+        )
+    except OSError:
+        return left  # an unreadable logo file is left out rather than failing the print
+    return left + 26 * mm
+
+
+def _header(canvas: Canvas, furniture: Furniture) -> None:
+    width, height = A4
+    left, right = 15 * mm, width - 15 * mm
     top = height - 11 * mm
-    x = left
-    if furniture.logo is not None and furniture.logo.is_file():
-        try:
-            canvas.drawImage(
-                str(furniture.logo),
-                left,
-                top - 2.5 * mm,
-                height=8 * mm,
-                width=24 * mm,
-                preserveAspectRatio=True,
-                anchor="sw",
-                mask="auto",
-            )
-            x = left + 26 * mm
-        except OSError:
-            x = left  # an unreadable logo file is left out rather than failing the print
+    x = _logo(canvas, furniture.logo, left, top)
     canvas.setFont(BOLD, 9)
     canvas.setFillColor(colors.HexColor(ACCENT))
     canvas.drawString(x, top, furniture.authority or "Children's Social Care")
@@ -242,15 +258,19 @@ def draw_furniture(canvas: Canvas, furniture: Furniture, page: int, total: int) 
     canvas.setStrokeColor(colors.HexColor(RULE))
     canvas.setLineWidth(0.6)
     canvas.line(left, top - 13, right, top - 13)
+
+
+def _footer(canvas: Canvas, furniture: Furniture, page: int, total: int) -> None:
+    width, _ = A4
+    left, right = 15 * mm, width - 15 * mm
     bottom = 9 * mm
-    canvas.line(left, bottom + 9, right, bottom + 9)
+    canvas.line(left, bottom + 9, right, bottom + 9)  # in the header's stroke colour and width
     canvas.setFont(FONT, 7)
     canvas.setFillColor(colors.HexColor(MUTED))
     label = furniture.document + (" · DRAFT" if furniture.draft else "")
     canvas.drawString(left, bottom, label)
     canvas.drawRightString(right, bottom, f"Page {page} of {total}")
     _marking(canvas, furniture.marking, width / 2, bottom, centred=True)
-    canvas.restoreState()
 
 
 def _marking(canvas: Canvas, marking: str, x: float, y: float, *, centred: bool = False) -> None:

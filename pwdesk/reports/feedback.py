@@ -243,11 +243,10 @@ class FeedbackSheet(PwdeskDocument):
         )
 
     def _reflection_and_signatures(self, content: FeedbackContent) -> Flowable:
-        width = self.body_width
         reflection: list[Flowable] = [self._p("Practitioner's reflection", "Heading2")]
         if content.reflection:
             reflection.append(self._p(content.reflection))
-        lines = Table([[""], [""]], colWidths=[width], rowHeights=[6 * mm] * 2)
+        lines = Table([[""], [""]], colWidths=[self.body_width], rowHeights=[6 * mm] * 2)
         lines.setStyle(
             table_style(
                 [
@@ -256,6 +255,11 @@ class FeedbackSheet(PwdeskDocument):
             )
         )
         reflection.append(lines)
+        reflection.append(self._signatures())
+        return KeepTogether(reflection)
+
+    def _signatures(self) -> Table:
+        """Lines for the practitioner and the senior leader to sign and date."""
         signature = Table(
             [
                 [
@@ -277,7 +281,7 @@ class FeedbackSheet(PwdeskDocument):
                 32 * mm,
                 35 * mm,
                 9 * mm,
-                width - 166 * mm,
+                self.body_width - 166 * mm,
             ],
             rowHeights=[9 * mm],
         )
@@ -293,5 +297,4 @@ class FeedbackSheet(PwdeskDocument):
                 ]
             )
         )
-        reflection.append(signature)
-        return KeepTogether(reflection)
+        return signature

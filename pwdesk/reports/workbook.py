@@ -15,9 +15,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pwdesk.domain.analysis import WeekStats
 from pwdesk.palette import grade_colours
 from pwdesk.reports.cells import put_cell
-from pwdesk.reports.summary_report import ReportContent
+from pwdesk.reports.summary.content import ReportContent, WeekInfo
 
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=13)
@@ -52,15 +53,24 @@ def _table(
     return top + len(rows) + 2
 
 
-def _summary(book: Workbook, content: ReportContent) -> None:
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Summary"
+def _titled_table(
+    sheet: Worksheet,
+    row: int,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> int:
+    """A table under a title at row ``row``; returns the row after it."""
+    put_cell(sheet, row, 1, title).font = TITLE_FONT
+    return _table(sheet, row + 1, headers, rows)
+
+
+def _facts(sheet: Worksheet, content: ReportContent) -> int:
+    """The title and the week's facts, a label and a value a row; returns the next free row."""
     stats = content.stats
     week = content.week
     authority = content.authority or "Children's Social Care"
-    sheet["A1"] = f"{authority}: Practice Week summary"
-    sheet["A1"].font = TITLE_FONT
+    put_cell(sheet, 1, 1, f"{authority}: Practice Week summary").font = TITLE_FONT
     facts: list[tuple[str, str | int]] = [
         ("Week", f"{week.code} {week.title}"),
         ("Theme", week.theme),
@@ -76,66 +86,80 @@ def _summary(book: Workbook, content: ReportContent) -> None:
         put_cell(sheet, row, 1, label).font = HEADER_FONT
         put_cell(sheet, row, 2, value)
         row += 1
-    row += 1
-    grades = [grade.label for grade in stats.scale.choices]
-    put_cell(sheet, row, 1, "Grades per aspect").font = TITLE_FONT
+    return row + 1
+
+
+def _grades_per_aspect(sheet: Worksheet, row: int, stats: WeekStats) -> int:
+    """Counts per grade for each aspect and overall, the grade headers in the grade's colour."""
+    scale = stats.scale
     aspect_rows = [
-        [
-            a.label,
-            *[a.counts.get(g.id, 0) for g in stats.scale.choices],
-            _percent(a.good_or_better_pct),
-        ]
+        [a.label, *[a.counts.get(g.id, 0) for g in scale.choices], _percent(a.good_or_better_pct)]
         for a in (*stats.aspects, stats.overall)
     ]
-    row = _table(sheet, row + 1, ["Aspect", *grades, "Good or better %"], aspect_rows)
-    for grade_index, grade in enumerate(stats.scale.choices, start=2):
-        fill, _ = grade_colours(grade.id, stats.scale.ids)
-        header = sheet.cell(row=row - len(aspect_rows) - 2, column=grade_index)
-        header.fill = PatternFill("solid", fgColor=fill.lstrip("#"))
-    if content.compared_week is not None:
-        put_cell(sheet, row, 1, f"Change since {content.compared_week.code}").font = TITLE_FONT
-        changes = [
-            [
-                c.label,
-                _percent(c.previous),
-                _percent(c.current),
-                None if c.change is None else c.change / 100,
-            ]
-            for c in content.changes
-        ]
-        headers = [
-            "Aspect",
-            f"{content.compared_week.code} good or better %",
-            f"{week.code} good or better %",
-            "Change %",
-        ]
-        row = _table(sheet, row + 1, headers, changes)
-    if stats.by_cohort:
-        put_cell(sheet, row, 1, "Good or better by cohort").font = TITLE_FONT
-        headers = ["Aspect", *[f"{c.name} %" for c in stats.by_cohort]]
-        cohort_rows = [
-            [aspect.label, *[_percent(c.aspects[i].good_or_better_pct) for c in stats.by_cohort]]
-            for i, aspect in enumerate(stats.aspects)
-        ]
-        cohort_rows.append(
-            ["Overall grade", *[_percent(c.overall.good_or_better_pct) for c in stats.by_cohort]]
-        )
-        row = _table(sheet, row + 1, headers, cohort_rows)
-    put_cell(sheet, row, 1, "Observations by kind").font = TITLE_FONT
+    headers = ["Aspect", *[grade.label for grade in scale.choices], "Good or better %"]
+    after = _titled_table(sheet, row, "Grades per aspect", headers, aspect_rows)
+    for column, grade in enumerate(scale.choices, start=2):
+        fill, _ = grade_colours(grade.id, scale.ids)
+        sheet.cell(row=row + 1, column=column).fill = PatternFill("solid", fgColor=fill.lstrip("#"))
+    return after
+
+
+def _changes(sheet: Worksheet, row: int, content: ReportContent, compared: WeekInfo) -> int:
+    """Good or better per aspect in the week compared with and in this one."""
+    changes = [
+        [c.label, _percent(c.previous), _percent(c.current), _percent(c.change)]
+        for c in content.changes
+    ]
+    headers = [
+        "Aspect",
+        f"{compared.code} good or better %",
+        f"{content.week.code} good or better %",
+        "Change %",
+    ]
+    return _titled_table(sheet, row, f"Change since {compared.code}", headers, changes)
+
+
+def _by_cohort(sheet: Worksheet, row: int, stats: WeekStats) -> int:
+    """Good or better per aspect and overall, a column a cohort."""
+    headers = ["Aspect", *[f"{c.name} %" for c in stats.by_cohort]]
+    cohort_rows = [
+        [aspect.label, *[_percent(c.aspects[i].good_or_better_pct) for c in stats.by_cohort]]
+        for i, aspect in enumerate(stats.aspects)
+    ]
+    cohort_rows.append(
+        ["Overall grade", *[_percent(c.overall.good_or_better_pct) for c in stats.by_cohort]]
+    )
+    return _titled_table(sheet, row, "Good or better by cohort", headers, cohort_rows)
+
+
+def _observations(sheet: Worksheet, row: int, stats: WeekStats) -> None:
+    """How many observations of each kind, and their overall grades."""
+    choices = stats.scale.choices
     observation_rows = [
         [
             stats.observation_labels[kind],
             count,
-            *[stats.observation_overall.get(kind, {}).get(g.id, 0) for g in stats.scale.choices],
+            *[stats.observation_overall.get(kind, {}).get(g.id, 0) for g in choices],
         ]
         for kind, count in stats.observations.items()
     ]
-    _table(
-        sheet,
-        row + 1,
-        ["Kind", "Observations", *[f"Overall: {g}" for g in grades]],
-        observation_rows,
-    )
+    headers = ["Kind", "Observations", *[f"Overall: {g.label}" for g in choices]]
+    _titled_table(sheet, row, "Observations by kind", headers, observation_rows)
+
+
+def _summary(book: Workbook, content: ReportContent) -> None:
+    """The first sheet: the week's facts, then the report's tables one under another."""
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Summary"
+    stats = content.stats
+    row = _facts(sheet, content)
+    row = _grades_per_aspect(sheet, row, stats)
+    if content.compared_week is not None:
+        row = _changes(sheet, row, content, content.compared_week)
+    if stats.by_cohort:
+        row = _by_cohort(sheet, row, stats)
+    _observations(sheet, row, stats)
     sheet.column_dimensions["A"].width = 60
     for column in range(2, 12):
         sheet.column_dimensions[get_column_letter(column)].width = 16

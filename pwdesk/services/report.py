@@ -11,14 +11,14 @@ from pwdesk.domain.analysis import AspectChange, WeekStats, compare_weeks
 from pwdesk.domain.answers import value_of
 from pwdesk.domain.templates import TemplateKind
 from pwdesk.reports.document import Furniture
-from pwdesk.reports.summary_report import (
+from pwdesk.reports.summary.content import (
     ACTION_STATUS_WORDS,
     ActionEntry,
     AuditEntry,
     ReportContent,
-    SummaryReport,
     WeekInfo,
 )
+from pwdesk.reports.summary.report import SummaryReport
 from pwdesk.reports.workbook import Sheet, workbook_bytes
 from pwdesk.services.actions import ActionRow, list_actions
 from pwdesk.services.assessments import list_records

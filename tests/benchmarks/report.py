@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from pwdesk.reports.document import Furniture
-from pwdesk.reports.summary_report import SummaryReport
+from pwdesk.reports.summary.report import SummaryReport
 from pwdesk.services.report import report_content
 from pwdesk.services.stats import analyse, load_week_facts
 from pwdesk.store.database import open_database

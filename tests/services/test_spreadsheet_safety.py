@@ -16,6 +16,7 @@ from pwdesk.services.actions import ActionDetails, save_action
 from pwdesk.services.assessments import list_records, open_record, save_assessment
 from pwdesk.services.common import InvalidRecord
 from pwdesk.services.report import report_workbook
+from pwdesk.services.settings import load_settings, save_settings
 from pwdesk.services.sheets import TableError
 from pwdesk.services.table_export import export_table
 from pwdesk.services.table_import import TableImport, import_table
@@ -112,6 +113,15 @@ def test_the_report_workbook_has_no_formula_and_survives_control_characters(
     assert "=cmd|' /C calc'!A0" in texts
     assert HOSTILE["placement-stability"] in texts
     assert any(text == "Settled\ufffd with carers\ufffd." for text in texts)
+
+
+def test_an_authority_name_that_looks_like_a_formula_is_shown_as_its_title(
+    demo_db: Database,
+) -> None:
+    settings = load_settings(demo_db)
+    save_settings(demo_db, replace(settings, authority_name="=1+2 Borough Council"))
+    texts = no_formulas(report_workbook(demo_db, WEEK))
+    assert "=1+2 Borough Council: Practice Week summary" in texts
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"])

@@ -1,0 +1,1 @@
+"""The Practice Week summary report, one module a part: its content, writer, and sections."""
