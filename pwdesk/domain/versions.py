@@ -124,6 +124,34 @@ UNKNOWN: Any = _Unknown()
 _ABSENT: Any = object()
 
 
+def advance_heads(
+    heads: Iterable[str], incoming: Iterable[str], parents_of: ParentsOf
+) -> tuple[set[str], str]:
+    """A record's heads once ``incoming`` heads arrive, and how they stood to the old ones.
+
+    An incoming head the record already holds, or one that is an ancestor of a held head,
+    changes nothing ("unchanged", "stale"); one that descends from held heads replaces them; one
+    that is neither stands beside them. The outcome is "new" for a record met for the first
+    time, "updated" when it moved on, and "conflict" when more than one head is left.
+    """
+    before = set(heads)
+    current = set(before)
+    outcome = "unchanged"
+    for head in incoming:
+        if head in current:
+            continue
+        if any(head in ancestors(h, parents_of) for h in current):
+            outcome = "stale" if outcome == "unchanged" else outcome
+            continue
+        current = {h for h in current if h not in ancestors(head, parents_of)} | {head}
+        outcome = "changed"
+    if not before:
+        outcome = "conflict" if len(current) > 1 else "new"
+    elif outcome == "changed":
+        outcome = "conflict" if len(current) > 1 else "updated"
+    return current, outcome
+
+
 def merge_bases(left: Iterable[str], right: Iterable[str], parents_of: ParentsOf) -> list[str]:
     """The best common ancestors of two sets of versions (each set counting as one side).
 

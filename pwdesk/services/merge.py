@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import parse_template
 from pwdesk.domain.versions import (
-    ancestors,
+    advance_heads,
 )
 from pwdesk.exchange.checking import (
     CheckCache,
@@ -123,31 +123,6 @@ def _import_templates(session: Session, db: Database, packages: Sequence[Checked
                 )
 
 
-def _merge_record(
-    record: IncomingRecord, known_parents: dict[str, tuple[str, ...]], heads: set[str]
-) -> tuple[set[str], str]:
-    """New heads for a record and how the incoming heads stood to the old ones."""
-
-    def parents_of(version: str) -> tuple[str, ...]:
-        return known_parents.get(version, ())
-
-    before = set(heads)
-    outcome = "unchanged"
-    for incoming in record.heads:
-        if incoming in heads:
-            continue
-        if any(incoming in ancestors(h, parents_of) for h in heads):
-            outcome = "stale" if outcome == "unchanged" else outcome
-            continue
-        heads = {h for h in heads if h not in ancestors(incoming, parents_of)} | {incoming}
-        outcome = "changed"
-    if not before:
-        outcome = "conflict" if len(heads) > 1 else "new"
-    elif outcome == "changed":
-        outcome = "conflict" if len(heads) > 1 else "updated"
-    return heads, outcome
-
-
 def merge_packages(
     db: Database,
     paths: Sequence[Path],
@@ -222,6 +197,11 @@ class _Known:
     rows: dict[str, Versioned]
     conflict_heads: dict[str, set[str]]
 
+    def parents_of(self, record_id: str) -> Callable[[str], tuple[str, ...]]:
+        """The parents of each version of one record, as far as the store and package know."""
+        parents = self.parents[record_id]
+        return lambda version: parents.get(version, ())
+
     @classmethod
     def load(cls, session: Session, model: type[Versioned], ids: list[str]) -> _Known:
         known = cls({rid: {} for rid in ids}, {}, {})
@@ -290,7 +270,7 @@ def _merge_model(
         row: Versioned | None = known.rows.get(record.id)
         was_in_conflict = record.id in known.conflict_heads
         current = known.conflict_heads.get(record.id) or ({row.head} if row else set())
-        heads, outcome = _merge_record(record, known.parents[record.id], current)
+        heads, outcome = advance_heads(current, record.heads, known.parents_of(record.id))
         if row is None:
             row = model()
             row.id = record.id

@@ -11,6 +11,7 @@ import pytest
 
 from pwdesk.domain.versions import (
     Relation,
+    advance_heads,
     ancestors,
     canonical_json,
     check_plain,
@@ -286,3 +287,17 @@ def test_relation_over_a_deep_linear_history() -> None:
     assert relation(chain[-1], chain[-1], linear_parents) is Relation.EQUAL
     assert relation(chain[5000], chain[15000], linear_parents) is Relation.FAST_FORWARD
     assert relation(chain[-1], "elsewhere", linear_parents) is Relation.CONFLICT
+
+
+def test_heads_advance_replace_or_stand_beside_one_another() -> None:
+    parents = {"b": ("a",), "c": ("b",), "d": ("b",)}
+
+    def parents_of(version: str) -> tuple[str, ...]:
+        return parents.get(version, ())
+
+    assert advance_heads(set(), ["a"], parents_of) == ({"a"}, "new")
+    assert advance_heads({"b"}, ["b"], parents_of) == ({"b"}, "unchanged")
+    assert advance_heads({"c"}, ["a"], parents_of) == ({"c"}, "stale")
+    assert advance_heads({"b"}, ["c"], parents_of) == ({"c"}, "updated")
+    assert advance_heads({"c"}, ["d"], parents_of) == ({"c", "d"}, "conflict")
+    assert advance_heads(set(), ["c", "d"], parents_of) == ({"c", "d"}, "conflict")
