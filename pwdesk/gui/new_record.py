@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from pwdesk.domain.templates import FormTemplate, TemplateKind
-from pwdesk.gui.record_editor import People, chosen_id, searchable_chooser
+from pwdesk.gui.chooser import chosen_id, searchable_chooser
+from pwdesk.gui.editor_state import People
 
 
 class NewRecordDialog(QDialog):

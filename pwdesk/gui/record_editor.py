@@ -2,27 +2,20 @@
 
 Never lose a word: every edit restarts a short timer; when it fires the form's whole state is kept
 in the draft buffer (in the encrypted database) on a background thread, so typing never waits on
-the disk. Versions, the records that travel, are cut only when the user saves, completes or closes.
+the disk (see draft_keeper). Versions, the records that travel, are cut only when the user saves,
+completes or closes.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
-from dataclasses import dataclass, replace
-from datetime import date
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
-    QDateEdit,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -32,165 +25,23 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.answers import missing_required
-from pwdesk.domain.dates import parse_date
 from pwdesk.domain.errors import DatabaseBusy, PwdeskError, StorageFailed
 from pwdesk.domain.statuses import Status
-from pwdesk.domain.templates import FormTemplate, TemplateKind
+from pwdesk.domain.templates import TemplateKind
+from pwdesk.gui.chooser import chosen_id
+from pwdesk.gui.draft_keeper import DraftKeeper
+from pwdesk.gui.editor_state import EditorState, People, action_line, claim_saved_actions
+from pwdesk.gui.feedback_sheet import open_preview, print_sheet, render_sheet, save_sheet
 from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.form.assessment_form import AssessmentForm
-from pwdesk.gui.printing import PdfPreview, pdf_file_name, save_pdf_dialog
+from pwdesk.gui.printing import PdfPreview, pdf_file_name
+from pwdesk.gui.record_header import RecordHeader
+from pwdesk.gui.widgets import day_of, set_day
 from pwdesk.services.actions import AgreedAction, record_actions
-from pwdesk.services.assessments import AssessmentDraft, open_record
+from pwdesk.services.assessments import AssessmentDraft, OpenedRecord, open_record
 from pwdesk.services.common import Saved, concurrency_message
-from pwdesk.services.drafts import keep_draft
-from pwdesk.services.editing import save_record
+from pwdesk.services.editing import RecordSaved, save_record
 from pwdesk.store.database import Database
-
-AUTOSAVE_DELAY_MS = 700
-KEEP_RETRY_MS = 3000
-
-
-def _keep_problem(error: Exception) -> str:
-    """Why keeping the typing failed, in words that hold no typed text."""
-    if isinstance(error, DatabaseBusy):
-        return "the database is busy: a merge is running."
-    if isinstance(error, StorageFailed):
-        text = str(error)
-        return text[:1].lower() + text[1:]
-    if isinstance(error, PwdeskError):
-        return str(error)
-    if isinstance(error, OSError) and error.strerror:
-        return f"the disk refused it ({error.strerror.lower()})."
-    return f"the database refused it ({type(error).__name__})."
-
-
-@dataclass(frozen=True)
-class Choice:
-    """An entry of a chooser: the words shown and the record id behind them."""
-
-    label: str
-    id: str
-
-
-@dataclass(frozen=True)
-class People:
-    """Whom a record can name: children, practitioners and senior leaders."""
-
-    children: Sequence[Choice]
-    practitioners: Sequence[Choice]
-    auditors: Sequence[Choice]
-
-
-@dataclass(frozen=True)
-class EditorState:
-    """Everything an editor opens with: a saved record, a new one, or a recovered draft."""
-
-    template: FormTemplate
-    draft: AssessmentDraft
-    status: Status = Status.DRAFT
-    record_id: str | None = None
-    actions: tuple[ActionLine, ...] = ()
-    draft_key: str = ""
-    base_version: str | None = None  # the record's version the editor opened: its save's base
-    second_audit: bool = False  # a second case audit of the child this week, chosen deliberately
-
-    def payload(self) -> dict[str, Any]:
-        """The state as plain data, for the draft buffer."""
-        draft = self.draft
-        return {
-            "template_id": self.template.id,
-            "template_version": self.template.version,
-            "week_id": draft.week_id,
-            "child_id": draft.child_id,
-            "practitioner_id": draft.practitioner_id,
-            "auditor_id": draft.auditor_id,
-            "held_on": draft.held_on.isoformat() if draft.held_on else None,
-            "answers": {key: dict(value) for key, value in draft.answers.items()},
-            "status": self.status.value,
-            "record_id": self.record_id,
-            "base_version": self.base_version,
-            "second_audit": self.second_audit,
-            "actions": [
-                {
-                    "description": line.description,
-                    "owner": line.owner,
-                    "due_on": line.due_on.isoformat() if line.due_on else None,
-                    "action_id": line.action_id,
-                    "base": line.base,
-                }
-                for line in self.actions
-            ],
-        }
-
-
-def state_from_payload(key: str, payload: dict[str, Any], template: FormTemplate) -> EditorState:
-    """Rebuild an editor's state from a kept draft."""
-    draft = AssessmentDraft(
-        week_id=payload["week_id"],
-        template_id=template.id,
-        template_version=template.version,
-        child_id=payload.get("child_id"),
-        practitioner_id=payload.get("practitioner_id"),
-        auditor_id=payload.get("auditor_id"),
-        held_on=parse_date(payload.get("held_on")),
-        answers=payload.get("answers", {}),
-    )
-    actions = tuple(
-        ActionLine(
-            line.get("description", ""),
-            line.get("owner", ""),
-            parse_date(line.get("due_on")),
-            line.get("action_id"),
-            line.get("base"),
-        )
-        for line in payload.get("actions", [])
-    )
-    return EditorState(
-        template=template,
-        draft=draft,
-        status=Status(payload.get("status", Status.DRAFT)),
-        record_id=payload.get("record_id"),
-        actions=actions,
-        draft_key=key,
-        base_version=payload.get("base_version"),
-        second_audit=bool(payload.get("second_audit", False)),
-    )
-
-
-def searchable_chooser(choices: Sequence[Choice], name: str, none_label: str | None) -> QComboBox:
-    """A combo box the user can type into to find an entry; ``none_label`` offers "none"."""
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.setAccessibleName(name)
-    if none_label is not None:
-        combo.addItem(none_label, None)
-    for choice in choices:
-        combo.addItem(choice.label, choice.id)
-    completer = QCompleter(combo.model(), combo)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    combo.setCompleter(completer)
-    line = combo.lineEdit()
-    assert line is not None  # the combo is editable
-    line.setPlaceholderText(f"Type to search {name.lower()}…")
-    if none_label is None:
-        combo.setCurrentIndex(-1)  # nothing chosen until the user chooses
-    combo.setMinimumWidth(260)
-    return combo
-
-
-def _select(combo: QComboBox, record_id: str | None) -> None:
-    index = combo.findData(record_id)
-    combo.setCurrentIndex(index if index >= 0 else (0 if combo.itemData(0) is None else -1))
-
-
-def chosen_id(combo: QComboBox) -> str | None:
-    """The record id of the entry chosen in a searchable chooser, if one really is."""
-    # What was typed must match an entry; a half-typed search chooses nothing.
-    index = combo.findText(combo.currentText(), Qt.MatchFlag.MatchExactly)
-    data = combo.itemData(index) if index >= 0 else None
-    return str(data) if data else None
 
 
 class RecordEditor(QWidget):
@@ -213,31 +64,47 @@ class RecordEditor(QWidget):
         self.draft_key = state.draft_key or f"new-{uuid.uuid4()}"
         self._dirty = bool(state.draft_key)  # a recovered draft holds unsaved work
         self._loading = True
-        self._keeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pwdesk-draft")
-        self._pending: Future[None] | None = None
+        self._keeper = DraftKeeper(
+            db, self.draft_key, self._snapshot, self.draft_kept.emit, self.keep_failed.emit, self
+        )
         self.draft_kept.connect(self._show_kept)
         self.keep_failed.connect(self._show_keep_failed)
         self.resize(900, 860)
 
-        is_audit = self.template.kind is TemplateKind.CASE_AUDIT
-        self.child = searchable_chooser(
-            people.children, "Child (case reference)", None if is_audit else "No particular child"
-        )
-        self.practitioner = searchable_chooser(
-            people.practitioners, "Practitioner", "Not chosen yet"
-        )
-        self.auditor = searchable_chooser(people.auditors, "Senior leader", "Not chosen yet")
-        self.held_on = QDateEdit()
-        self.held_on.setCalendarPopup(True)
-        self.held_on.setDisplayFormat("d MMM yyyy")
-        self.held_on.setAccessibleName("Date")
-        header = QFormLayout()
-        header.addRow("&Child:", self.child)
-        header.addRow("&Practitioner:", self.practitioner)
-        header.addRow("Senior &leader:", self.auditor)
-        header.addRow("&Date:", self.held_on)
-
+        self._header = RecordHeader(people, self.template.kind, state.draft.held_on)
+        header = self._header
+        self.child, self.practitioner = header.child, header.practitioner
+        self.auditor, self.held_on = header.auditor, header.held_on
         self.form = AssessmentForm(self.template)
+        self._build_messages()
+        buttons = self._build_buttons()
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setAccessibleName("Form")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(header)
+        layout.addWidget(self.missing)
+        layout.addWidget(self.keep_warning)
+        layout.addWidget(self.form, 1)
+        layout.addLayout(buttons)
+        QWidget.setTabOrder(self.held_on, self.form)
+
+        self._header.show_people(state.draft)
+        self.form.set_answers(state.draft.answers)
+        self.form.set_action_lines(list(state.actions))
+        self._opened_actions: list[ActionLine] = list(state.actions)
+        for combo in (self.child, self.practitioner, self.auditor):
+            combo.currentTextChanged.connect(self._edited)
+        self.held_on.dateChanged.connect(self._edited)
+        self.form.changed.connect(self._edited)
+        self._loading = False
+        self._refresh()
+        if self._dirty:
+            self.state_line.setText("Recovered unsaved typing: check it, then save.")
+
+    def _build_messages(self) -> None:
+        """What is still required, whether the typing is saved, and a warning if it is not kept."""
         self.missing = QLabel()
         self.missing.setWordWrap(True)
         self.missing.setObjectName("missing")
@@ -253,6 +120,8 @@ class RecordEditor(QWidget):
         self.keep_warning.setAccessibleName("Your typing is not kept")
         self.keep_warning.hide()
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """The save status, then Save, Complete, Print, PDF and Close, with their shortcuts."""
         self.save_button = QPushButton("&Save")
         self.save_button.setToolTip("Save a version now (Ctrl+S)")
         self.complete_button = QPushButton("Mark co&mpleted")
@@ -277,53 +146,20 @@ class RecordEditor(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.state_line, 1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.complete_button)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addWidget(self.close_button)
-        self.heading = QLabel()
-        self.heading.setObjectName("heading")
-        self.heading.setAccessibleName("Form")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addLayout(header)
-        layout.addWidget(self.missing)
-        layout.addWidget(self.keep_warning)
-        layout.addWidget(self.form, 1)
-        layout.addLayout(buttons)
-        QWidget.setTabOrder(self.held_on, self.form)
-
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(AUTOSAVE_DELAY_MS)
-        self._timer.timeout.connect(self.keep_now)
-        self._retry = QTimer(self)  # after a failed keep, try again until one succeeds
-        self._retry.setSingleShot(True)
-        self._retry.setInterval(KEEP_RETRY_MS)
-        self._retry.timeout.connect(self.keep_now)
-
-        _select(self.child, state.draft.child_id)
-        _select(self.practitioner, state.draft.practitioner_id)
-        _select(self.auditor, state.draft.auditor_id)
-        self.held_on.setDate(_qdate(state.draft.held_on or date.today()))
-        self.form.set_answers(state.draft.answers)
-        self.form.set_action_lines(list(state.actions))
-        self._opened_actions: list[ActionLine] = list(state.actions)
-        for combo in (self.child, self.practitioner, self.auditor):
-            combo.currentTextChanged.connect(self._edited)
-        self.held_on.dateChanged.connect(self._edited)
-        self.form.changed.connect(self._edited)
-        self._loading = False
-        self._refresh()
-        if self._dirty:
-            self.state_line.setText("Recovered unsaved typing: check it, then save.")
+        for button in (
+            self.save_button,
+            self.complete_button,
+            self.print_button,
+            self.pdf_button,
+            self.close_button,
+        ):
+            buttons.addWidget(button)
+        return buttons
 
     # --- state ---------------------------------------------------------------------------------
 
     def current_draft(self) -> AssessmentDraft:
         """What the form holds now, as a draft to save."""
-        held_on = self.held_on.date()
         return AssessmentDraft(
             week_id=self.week_id,
             template_id=self.template.id,
@@ -331,7 +167,7 @@ class RecordEditor(QWidget):
             child_id=chosen_id(self.child),
             practitioner_id=chosen_id(self.practitioner),
             auditor_id=chosen_id(self.auditor),
-            held_on=date(held_on.year(), held_on.month(), held_on.day()),
+            held_on=day_of(self.held_on),
             answers=self.form.answers(),
         )
 
@@ -357,7 +193,7 @@ class RecordEditor(QWidget):
         if self._loading:
             return
         self._dirty = True
-        self._timer.start()
+        self._keeper.keep_soon()
         self._refresh()
 
     def _refresh(self) -> None:
@@ -381,23 +217,13 @@ class RecordEditor(QWidget):
 
     def keep_now(self) -> Future[None]:
         """Put the current state in the draft buffer, on the background thread."""
-        self._timer.stop()
-        payload = self.current_state().payload()
-        db, key, record_id = self.db, self.draft_key, self.record_id
+        return self._keeper.keep_now()
 
-        def keep() -> None:
-            try:
-                keep_draft(db, key, record_id, payload)
-            except Exception as error:  # shown and retried, never swallowed: the user must know
-                self.keep_failed.emit(_keep_problem(error))
-                raise
-            self.draft_kept.emit()
-
-        self._pending = self._keeper.submit(keep)
-        return self._pending
+    def _snapshot(self) -> tuple[str | None, dict[str, Any]]:
+        return self.record_id, self.current_state().payload()
 
     def _show_kept(self) -> None:
-        self._retry.stop()
+        self._keeper.stop_retrying()
         self.keep_warning.hide()
         self.state_line.setText(f"Typing kept at {_now_text()}; saved as a version on Save.")
 
@@ -407,13 +233,7 @@ class RecordEditor(QWidget):
             "this window until this message goes."
         )
         self.keep_warning.show()
-        self._retry.start()
-
-    def _wait_for_keeper(self) -> None:
-        if self._pending is not None:
-            # A failure is shown by keep_failed, and a retry is due.
-            with suppress(Exception):
-                self._pending.result(timeout=10)
+        self._keeper.retry_later()
 
     # --- versions -----------------------------------------------------------------------------
 
@@ -421,25 +241,10 @@ class RecordEditor(QWidget):
         """Cut a version of the record and its actions, and drop the draft, in one transaction;
         True on success. A record that changed elsewhere since it was opened is merged with
         this save, never written over: the user is told what happened in one sentence."""
-        self._timer.stop()
-        self._wait_for_keeper()
-        draft = self.current_draft()
-        lines = [
-            AgreedAction(line.description, line.owner, line.due_on, line.action_id, None, line.base)
-            for line in self.form.action_lines()
-        ]
+        self._keeper.cancel_soon()
+        self._keeper.wait()
         try:
-            result = save_record(
-                self.db,
-                self.record_id,
-                draft,
-                lines,
-                status=status,
-                base=self.base_version if self.record_id is not None else None,
-                action_bases=dict(self._action_bases),
-                draft_key=self.draft_key,
-                second_audit=self.second_audit,
-            )
+            result = self._save_record(status)
         except PwdeskError as error:
             self.keep_now()
             kept = (
@@ -455,7 +260,7 @@ class RecordEditor(QWidget):
         if status is not None:
             self.status = status
         self._dirty = False
-        self._retry.stop()
+        self._keeper.stop_retrying()
         self.keep_warning.hide()  # the typing is safe in a version now
         self._after_save(saved)
         if saved.concurrent:
@@ -468,6 +273,24 @@ class RecordEditor(QWidget):
         self._refresh()
         self.saved.emit(saved.id)
         return True
+
+    def _save_record(self, status: Status | None) -> RecordSaved:
+        """Cut the version with the service, from the version this editor last opened or saved."""
+        lines = [
+            AgreedAction(line.description, line.owner, line.due_on, line.action_id, None, line.base)
+            for line in self.form.action_lines()
+        ]
+        return save_record(
+            self.db,
+            self.record_id,
+            self.current_draft(),
+            lines,
+            status=status,
+            base=self.base_version if self.record_id is not None else None,
+            action_bases=dict(self._action_bases),
+            draft_key=self.draft_key,
+            second_audit=self.second_audit,
+        )
 
     @property
     def _action_bases(self) -> dict[str, str]:
@@ -487,56 +310,31 @@ class RecordEditor(QWidget):
             saved.version is None and self.base_version not in (None, opened.version)
         )
         if moved:
-            # The record now holds changes made elsewhere too: show them, so the next save
-            # starts from everything rather than undoing them.
-            self._loading = True
-            self.form.set_answers(opened.draft.answers)
-            _select(self.child, opened.draft.child_id)
-            _select(self.practitioner, opened.draft.practitioner_id)
-            _select(self.auditor, opened.draft.auditor_id)
-            if opened.draft.held_on is not None:
-                self.held_on.setDate(_qdate(opened.draft.held_on))
-            self.status = opened.status
-            self._loading = False
+            self._show_moved_record(opened)
         # In a conflict the record shows one of the versions; this editor goes on from its own.
         self.base_version = (
             saved.version if saved.outcome == "conflict" and saved.version else opened.version
         )
         # (saved.version is the save's own version in a conflict: see services.common.put.)
         rows = record_actions(self.db, saved.id)
-        self._opened_actions = [
-            ActionLine(row.description, row.owner, row.due_on, row.id, row.version) for row in rows
-        ]
+        self._opened_actions = [action_line(row) for row in rows]
         if moved:
             self.form.set_action_lines(list(self._opened_actions))
             return
-        by_id = {row.id: row for row in rows}
-        unclaimed = list(rows)
-        kept: list[ActionLine] = []
-        for line in self.form.action_lines():
-            found = by_id.get(line.action_id or "")
-            if found is None:
-                found = next(
-                    (
-                        row
-                        for row in unclaimed
-                        if (row.description, row.owner, row.due_on)
-                        == (line.description, line.owner, line.due_on)
-                    ),
-                    None,
-                )
-            if found is not None:
-                unclaimed.remove(found)
-                kept.append(replace(line, action_id=found.id, base=found.version))
-            else:
-                kept.append(line)
-        # Actions agreed elsewhere meanwhile (a merge) join the form rather than stay unseen.
-        kept.extend(
-            ActionLine(row.description, row.owner, row.due_on, row.id, row.version)
-            for row in unclaimed
-        )
+        kept = claim_saved_actions(self.form.action_lines(), rows)
         self._loading = True
         self.form.set_action_lines(kept)
+        self._loading = False
+
+    def _show_moved_record(self, opened: OpenedRecord) -> None:
+        """Show the record as it now stands, changes made elsewhere too, so the next save starts
+        from everything rather than undoing them."""
+        self._loading = True
+        self.form.set_answers(opened.draft.answers)
+        self._header.show_people(opened.draft)
+        if opened.draft.held_on is not None:
+            set_day(self.held_on, opened.draft.held_on)
+        self.status = opened.status
         self._loading = False
 
     def complete(self) -> bool:
@@ -562,13 +360,7 @@ class RecordEditor(QWidget):
         """Save, then render the feedback sheet; None if saving failed (the user was told why)."""
         if not self.save() or self.record_id is None:
             return None
-        try:
-            from pwdesk.services.feedback import feedback_pdf  # ReportLab loads when first needed
-
-            return feedback_pdf(self.db, self.record_id)
-        except PwdeskError as error:
-            QMessageBox.warning(self, "No feedback sheet", str(error))
-            return None
+        return render_sheet(self, self.db, self.record_id)
 
     def feedback_subject(self) -> str:
         """Whose sheet it is, in words: the case reference, or the form for an observation."""
@@ -579,39 +371,17 @@ class RecordEditor(QWidget):
         reference = self.child.currentText() if chosen_id(self.child) else None
         return pdf_file_name(reference, self.template.id, self.current_draft().held_on)
 
-    def _print_preview(self) -> PdfPreview | None:
-        pdf = self.feedback_pdf()
-        return PdfPreview(self, pdf, self.feedback_subject()) if pdf is not None else None
-
     def open_print_preview(self) -> PdfPreview | None:
         """Save, then show the print preview without waiting for it to close; the dialog."""
-        dialog = self._print_preview()
-        if dialog is not None:
-            dialog.finished.connect(dialog.deleteLater)
-            dialog.open()
-        return dialog
+        return open_preview(self, self.feedback_pdf(), self.feedback_subject())
 
     def print_feedback(self) -> None:
         """Save, then preview the feedback sheet and print it on the printer the user picks."""
-        dialog = self._print_preview()
-        if dialog is not None:
-            dialog.exec()
-            dialog.deleteLater()
+        print_sheet(self, self.feedback_pdf(), self.feedback_subject())
 
     def save_feedback_pdf(self) -> Path | None:
         """Save, then ask where to save the feedback sheet as PDF; the path, or None."""
-        pdf = self.feedback_pdf()
-        if pdf is None:
-            return None
-        try:
-            path = save_pdf_dialog(self, pdf, self.feedback_file_name())
-        except PwdeskError as error:
-            QMessageBox.warning(self, "PDF not saved", str(error))
-            return None
-        except OSError as error:
-            reason = error.strerror or str(error)
-            QMessageBox.warning(self, "PDF not saved", f"The PDF could not be written: {reason}.")
-            return None
+        path = save_sheet(self, self.feedback_pdf(), self.feedback_file_name())
         if path is not None:
             self.state_line.setText(f"Feedback sheet saved as {path.name}.")
         return path
@@ -619,36 +389,11 @@ class RecordEditor(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._dirty and not self.save():
             # The typing is safe in the buffer and will be offered back at the next start.
-            self._wait_for_keeper()
-        self._timer.stop()
-        self._keeper.shutdown(wait=True)
+            self._keeper.wait()
+        self._keeper.shut_down()
         self.closed.emit()
         event.accept()
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 def _now_text() -> str:
     return QTime.currentTime().toString("HH:mm:ss")
-
-
-def editor_for_new(
-    db: Database,
-    template: FormTemplate,
-    week_id: str,
-    people: People,
-    *,
-    second_audit: bool = False,
-    **chosen: Any,
-) -> RecordEditor:
-    """An editor for a new record of ``template`` in a week, with the header pre-filled;
-    ``second_audit`` when a second case audit of the child was chosen deliberately."""
-    draft = AssessmentDraft(week_id=week_id, template_id=template.id, **chosen)
-    state = EditorState(
-        template=template,
-        draft=replace(draft, template_version=template.version),
-        second_audit=second_audit,
-    )
-    return RecordEditor(db, state, people)

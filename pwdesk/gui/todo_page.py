@@ -57,8 +57,9 @@ class TodoPage(QWidget):
             self.note.setText("There is no Practice Week yet.")
             return
         name = load_settings(self.db).user_name
-        if name in {auditor.name for auditor in list_auditors(self.db)}:
-            self.model.set_rows(list_allocations(self.db, code, name))
+        leader = next((a.id for a in list_auditors(self.db) if a.name == name), None)
+        if leader is not None:
+            self.model.set_rows(list_allocations(self.db, code, leader))
             self.note.setText(f"Allocated to {name} in {code}.")
         else:
             self.model.set_rows(list_allocations(self.db, code))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.errors import PwdeskError
+from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.models import RowTableModel
 
 ERROR_INK = "#A4262C"
@@ -95,9 +96,13 @@ def date_edit(name: str, day: date | None = None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy")
     edit.setAccessibleName(name)
-    day = day or date.today()
-    edit.setDate(QDate(day.year, day.month, day.day))
+    set_day(edit, day or date.today())
     return edit
+
+
+def set_day(edit: QDateEdit, day: date) -> None:
+    """Show ``day`` in a date field."""
+    edit.setDate(QDate(day.year, day.month, day.day))
 
 
 def day_of(edit: QDateEdit) -> date:
@@ -126,6 +131,14 @@ def table(model: RowTableModel, name: str) -> QTableView:
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def current_row(page: ListPage) -> Any:
+    """The plain row at a list's current row, whatever its sorting and search; None if none."""
+    current = page.table.currentIndex()
+    if not current.isValid():
+        return None
+    return page.model.row_at(page.proxy.mapToSource(current).row())
 
 
 def scaled_font(font: QFont, factor: float, weight: QFont.Weight | None = None) -> QFont:

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from pwdesk.cli import main
+from pwdesk.domain.errors import PwdeskError
 from pwdesk.exchange.keys import (
     MAX_KEY_FILE_BYTES,
     KeyFileError,
@@ -27,6 +28,7 @@ from pwdesk.exchange.keys import (
     new_key_pair,
     unlock_private_key,
 )
+from pwdesk.services.keys import recipient_key, unlock_qa_key
 from tests.exchange import KEY_PASSPHRASE, World, assert_one_sentence, copy_database
 
 OWASP_SCRYPT_N = 2**17  # the Password Storage Cheat Sheet's minimum for scrypt, with r = 8
@@ -211,3 +213,21 @@ def test_a_pipe_or_a_folder_given_as_the_key_is_refused_without_waiting(tmp_path
         load_private_key(pipe, KEY_PASSPHRASE)
     with pytest.raises(KeyFileError, match="is not a key file"):
         load_private_key(tmp_path, KEY_PASSPHRASE)
+
+
+def test_the_windows_key_service_unlocks_and_says_when_to_re_protect(tmp_path: Path) -> None:
+    private, public = new_key_pair(KEY_PASSPHRASE)
+    (tmp_path / "qa.key").write_bytes(private)
+    (tmp_path / "qa.pub").write_bytes(public)
+    fresh = unlock_qa_key(tmp_path / "qa.key", KEY_PASSPHRASE)
+    assert fresh.hint == ""
+    assert fresh.key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) == recipient_key(
+        f"  {tmp_path / 'qa.pub'} "
+    ).public_bytes(Encoding.Raw, PublicFormat.Raw)
+    path, key = legacy_key_file(tmp_path)
+    older = unlock_qa_key(path, KEY_PASSPHRASE)
+    assert raw_public(older.key) == raw_public(key)
+    assert "keygen --rewrap" in older.hint
+    with pytest.raises(PwdeskError) as empty:
+        recipient_key("   ")
+    assert str(empty.value) == "Choose the QA officer's public key file (.pub)."

@@ -31,7 +31,7 @@ def main() -> None:
     assert window.week is not None
     template = catalogue(db).get(window.week.case_audit_template)
     people = window.people()
-    from pwdesk.gui.record_editor import editor_for_new
+    from pwdesk.gui.record_windows import editor_for_new
 
     editor = editor_for_new(db, template, window.week.id, people, child_id=people.children[0].id)
     editor.show()

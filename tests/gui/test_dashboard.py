@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QToolTip
 from pytestqt.qtbot import QtBot
 
 from pwdesk.domain.analysis import WeekStats
-from pwdesk.gui.dashboard import DashboardPage, GradeChart
+from pwdesk.gui.dashboard import DashboardPage
+from pwdesk.gui.grade_chart import GradeChart
 from pwdesk.palette import grade_colours
 from pwdesk.services.stats import week_stats
 from pwdesk.services.weeks import WeekDetails, WeekSummary, create_week

@@ -14,18 +14,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 import pwdesk.store.database as database_module
 from pwdesk.domain.answers import answer
 from pwdesk.domain.statuses import ActionStatus
-from pwdesk.gui.conflicts import ConflictsPage
+from pwdesk.gui.conflicts_page import ConflictsPage
+from pwdesk.gui.draft_keeper import KEEP_RETRY_MS
+from pwdesk.gui.editor_state import state_from_payload
 from pwdesk.gui.failures import FailureHandler
 from pwdesk.gui.form.grade_picker import GradePicker
 from pwdesk.gui.main_window import MainWindow, settings_file
-from pwdesk.gui.record_editor import RecordEditor, state_from_payload
+from pwdesk.gui.record_editor import RecordEditor
 from pwdesk.services.actions import (
     ActionDetails,
     AgreedAction,
@@ -445,3 +447,47 @@ def test_an_action_edited_in_the_editor_but_deleted_elsewhere_is_a_conflict(
     assert page.resolve() is not None
     descriptions = [a.description for a in record_actions(demo_db, audit.id)]
     assert line.description + " (by May)" in descriptions
+
+
+def test_an_editor_closed_while_the_database_is_busy_retries_no_more_once_closed(
+    qtbot: QtBot, quick_busy: None, demo_path: Path, tmp_path: Path
+) -> None:
+    db = open_database(demo_path, PASSPHRASE)
+    try:
+        record = next(r for r in list_records(db, WEEK) if r.kind == "case-audit")
+        main = MainWindow(db, settings_file(tmp_path))
+        qtbot.addWidget(main)
+        editor = main.open_record(record.id)
+        qtbot.addWidget(editor)
+        import sqlcipher3.dbapi2 as sqlcipher
+
+        holder = sqlcipher.connect(str(demo_path), isolation_level=None)
+        quoted = PASSPHRASE.replace("'", "''")
+        holder.execute(f"PRAGMA key = '{quoted}'")
+        holder.execute("BEGIN IMMEDIATE")
+        box = next(b for b in editor.form.findChildren(QPlainTextEdit) if b.isEnabled())
+        with qtbot.waitSignal(editor.keep_failed, timeout=10_000):
+            qtbot.keyClicks(box, " Typed just before closing.")
+            editor.keep_now()
+        kept_after_close: list[bool] = []
+        editor.draft_kept.connect(lambda: kept_after_close.append(True))
+        warnings: list[str] = []
+
+        def dismiss() -> None:
+            box = QApplication.activeModalWidget()
+            if isinstance(box, QMessageBox):
+                warnings.append(box.text())
+                box.accept()
+            else:
+                QTimer.singleShot(50, dismiss)
+
+        QTimer.singleShot(50, dismiss)
+        editor.close()  # the save fails too: the database is still busy
+        assert "busy" in warnings[0]
+        holder.rollback()
+        holder.close()
+        qtbot.wait(KEEP_RETRY_MS + 1_000)  # a retry left running would fire, and fail, by now
+        assert kept_after_close == []
+        assert not editor.isVisible()
+    finally:
+        db.close()

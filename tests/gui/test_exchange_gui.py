@@ -32,15 +32,14 @@ from pytestqt.qtbot import QtBot
 from pwdesk.exchange.checking import read_package
 from pwdesk.exchange.keys import load_private_key, new_key_pair
 from pwdesk.exchange.package import fingerprint, read_header
-from pwdesk.gui import exchange_dialogs
-from pwdesk.gui.conflicts import KEPT, ConflictsPage, conflicts_model
-from pwdesk.gui.exchange_dialogs import (
-    COUNT_ROWS,
-    ExportDialog,
-    MergeDialog,
-    merge_history_model,
-)
+from pwdesk.gui import merge_dialog
+from pwdesk.gui.conflicts_page import ConflictsPage, conflicts_model
+from pwdesk.gui.export_dialog import ExportDialog
 from pwdesk.gui.main_window import MainWindow, settings_file
+from pwdesk.gui.merge_dialog import MergeDialog
+from pwdesk.gui.merge_history import merge_history_model
+from pwdesk.gui.merge_summary import COUNT_ROWS
+from pwdesk.gui.version_comparison import KEPT
 from pwdesk.resources import resource_path
 from pwdesk.services.assessments import draft_of, list_records, save_assessment
 from pwdesk.services.conflicts import list_conflicts
@@ -258,6 +257,8 @@ def test_a_merge_through_the_dialog_counts_as_the_service_does_and_brings_the_we
     assert dialog.signer_labels[signer["fingerprint"]].text() == (
         f"demo-laptop — key {signer['fingerprint']}: ✓ trusted"
     )
+    # a device's name comes from whoever made the package: it is shown, never read as markup
+    assert dialog.signer_labels[signer["fingerprint"]].textFormat() == Qt.TextFormat.PlainText
     assert not dialog.conflicts_button.isVisible()
 
     assert [week.code for week in window.weeks] == ["2018-09"]
@@ -382,7 +383,7 @@ def test_cancel_stops_a_merge_in_progress_and_nothing_changes(
 
         return merge_packages(*args, progress=step, **kwargs)
 
-    monkeypatch.setattr(exchange_dialogs, "merge_packages", held_merge)
+    monkeypatch.setattr(merge_dialog, "merge_packages", held_merge)
     before = canonical_dump(db)
     dialog = MergeDialog(db)
     qtbot.addWidget(dialog)

@@ -17,9 +17,10 @@ from pytestqt.qtbot import QtBot
 
 from pwdesk.domain.statuses import Status
 from pwdesk.gui import printing
+from pwdesk.gui.editor_state import EditorState
 from pwdesk.gui.main_window import MainWindow
 from pwdesk.gui.printing import page_images, pdf_file_name, render_pdf, save_pdf
-from pwdesk.gui.record_editor import EditorState, RecordEditor
+from pwdesk.gui.record_editor import RecordEditor
 from pwdesk.palette import grade_colours
 from pwdesk.services.assessments import RecordRow, draft_of, list_records
 from pwdesk.services.templates import catalogue

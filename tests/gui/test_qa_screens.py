@@ -9,9 +9,11 @@ from PySide6.QtCore import QDate
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from pwdesk.gui.allocation_dialog import AllocationDialog
 from pwdesk.gui.main_window import MainWindow, settings_file
-from pwdesk.gui.qa_dialogs import AllocationDialog, ModerationDialog, WeekSetupDialog
+from pwdesk.gui.moderation_dialog import ModerationDialog
 from pwdesk.gui.todo_page import TodoPage
+from pwdesk.gui.week_setup_dialog import WeekSetupDialog
 from pwdesk.services.assessments import list_records
 from pwdesk.services.moderation import moderation_of
 from pwdesk.services.people import (
@@ -119,18 +121,20 @@ def test_allocations_reach_the_leaders_list(
 
     dialog = AllocationDialog(db, "2019-03")
     qtbot.addWidget(dialog)
-    dialog.child.setCurrentIndex(dialog.child.findData("CR900003"))
-    dialog.leader.setCurrentIndex(dialog.leader.findData("Pat Leader"))
-    dialog.practitioner.setCurrentIndex(dialog.practitioner.findData("Jo Worker"))
+    dialog.child.setCurrentIndex(dialog.child.findText("CR900003"))
+    dialog.leader.setCurrentIndex(dialog.leader.findText("Pat Leader"))
+    dialog.practitioner.setCurrentIndex(
+        dialog.practitioner.findText("Jo Worker (Children in Care)")
+    )
     dialog.allocate_button.click()
     assert dialog.error.text() == ""
     dialog.observation_kind.setCurrentIndex(dialog.observation_kind.findData("home-visit"))
-    dialog.observer.setCurrentIndex(dialog.observer.findData("Pat Leader"))
-    dialog.observed.setCurrentIndex(dialog.observed.findData("Jo Worker"))
+    dialog.observer.setCurrentIndex(dialog.observer.findText("Pat Leader"))
+    dialog.observed.setCurrentIndex(dialog.observed.findText("Jo Worker (Children in Care)"))
     dialog.observation_date.setDate(QDate(2019, 3, 13))
     dialog.schedule_button.click()
-    dialog.child.setCurrentIndex(dialog.child.findData("CR900001"))
-    dialog.leader.setCurrentIndex(dialog.leader.findData("Sam Other"))
+    dialog.child.setCurrentIndex(dialog.child.findText("CR900001"))
+    dialog.leader.setCurrentIndex(dialog.leader.findText("Sam Other"))
     dialog.allocate_button.click()
     assert dialog.allocations.model.rowCount() == 3
     qtmodeltester.check(dialog.allocations.model, force_py=True)
@@ -248,7 +252,7 @@ def test_the_qa_actions_are_offered_only_on_the_qa_store(
 def test_the_week_setup_chooses_its_forms(qtbot: QtBot, db: Database) -> None:
     from PySide6.QtCore import Qt
 
-    from pwdesk.gui.qa_dialogs import WeekSetupDialog
+    from pwdesk.gui.week_setup_dialog import WeekSetupDialog
 
     dialog = WeekSetupDialog(db)
     qtbot.addWidget(dialog)
