@@ -14,6 +14,9 @@ import pytest
 from pwdesk import __version__
 from pwdesk.cli import main
 from pwdesk.resources import resource_path
+from pwdesk.services.allocation import list_allocations
+from pwdesk.services.people import list_children
+from pwdesk.store.database import open_database
 from tests.conftest import PASSPHRASE
 
 
@@ -480,3 +483,33 @@ def test_leaders_and_practitioners_are_added_once(
     status, _, err = run(capsys, "add-leader", " ", "--db", str(db_path))
     assert status == 2
     assert "needs a name" in err
+
+
+def test_allocate_finds_people_as_typed_and_asks_for_the_team_when_two_share_a_name(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = ["--db", str(demo_path)]
+    for team in ("Care Planning", "Permanence"):
+        assert run(capsys, "add-practitioner", "Siân Ellis", "--team", team, *where)[0] == 0
+    db = open_database(demo_path, PASSPHRASE)
+    try:
+        reference = list_children(db, "2018-09")[0].case_reference
+        before = len(list_allocations(db, "2018-09"))
+    finally:
+        db.close()
+    typed = ["--week", "2018-09", "--child", f" {reference.lower()}", "--leader", "gareth  LUMLEY"]
+    status, _, err = run(capsys, "allocate", *typed, "--practitioner", "Sian Ellis", *where)
+    assert status == 2
+    assert err.strip() == (
+        "pwdesk: More than one practitioner is called Sian Ellis; give the team to say which."
+    )
+    status, out, _ = run(capsys, "todo", "--week", "2018-09", *where, "--json")
+    assert len(json.loads(out)["allocations"]) == before
+    status, out, _ = run(
+        capsys, "allocate", *typed, "--practitioner", "Sian Ellis", "--team", "permanence", *where
+    )
+    assert status == 0
+    status, out, _ = run(capsys, "todo", "--week", "2018-09", "--leader", "Gareth Lumley", *where)
+    assert status == 0
+    assert reference in out
+    assert "Siân Ellis" in out

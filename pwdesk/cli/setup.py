@@ -109,10 +109,17 @@ def cmd_add_practitioner(args: argparse.Namespace) -> int:
 
 def cmd_allocate(args: argparse.Namespace) -> int:
     from pwdesk.services.allocation import allocate_audit
+    from pwdesk.services.lookup import directory
 
     with opened(args, qa_only="allocation") as db:
+        people = directory(db)
         saved = allocate_audit(
-            db, args.week, args.child, args.leader, args.practitioner, day(args.date)
+            db,
+            args.week,
+            people.child(args.child),
+            people.auditor(args.leader),
+            people.practitioner(args.practitioner, args.team or "") if args.practitioner else None,
+            day(args.date),
         )
     if args.json:
         emit_json({"allocation": saved.id, "changed": saved.changed})
@@ -123,16 +130,18 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     from pwdesk.services.allocation import schedule_observation
+    from pwdesk.services.lookup import directory
 
     with opened(args, qa_only="scheduling observations") as db:
+        people = directory(db)
         saved = schedule_observation(
             db,
             args.week,
             args.type,
-            args.observer,
-            args.practitioner,
+            people.auditor(args.observer),
+            people.practitioner(args.practitioner, args.team or "") if args.practitioner else None,
             day(args.date),
-            args.child,
+            people.child(args.child) if args.child else None,
         )
     if args.json:
         emit_json({"allocation": saved.id})
@@ -143,9 +152,11 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 def cmd_todo(args: argparse.Namespace) -> int:
     from pwdesk.services.allocation import list_allocations
+    from pwdesk.services.lookup import find_auditor
 
     with opened(args) as db:
-        rows = list_allocations(db, args.week, args.leader)
+        leader = find_auditor(db, args.leader) if args.leader else None
+        rows = list_allocations(db, args.week, leader)
     if args.json:
         emit_json({"week": args.week, "allocations": rows})
         return 0
@@ -203,6 +214,9 @@ def register(command: Command) -> None:
     allocate.add_argument("--child", required=True, metavar="CASE_REFERENCE")
     allocate.add_argument("--leader", required=True, metavar="NAME", help="the senior leader")
     allocate.add_argument("--practitioner", metavar="NAME")
+    allocate.add_argument(
+        "--team", metavar="TEAM", help="the practitioner's team, when two share a name"
+    )
     allocate.add_argument("--date", metavar="YYYY-MM-DD", help="when it is planned")
     schedule = command("schedule", cmd_schedule, "schedule an observation of practice")
     schedule.add_argument("--week", required=True, metavar="CODE")
@@ -211,6 +225,9 @@ def register(command: Command) -> None:
     )
     schedule.add_argument("--observer", required=True, metavar="NAME")
     schedule.add_argument("--practitioner", metavar="NAME")
+    schedule.add_argument(
+        "--team", metavar="TEAM", help="the practitioner's team, when two share a name"
+    )
     schedule.add_argument("--child", metavar="CASE_REFERENCE")
     schedule.add_argument("--date", metavar="YYYY-MM-DD")
     todo = command("todo", cmd_todo, "what is allocated in a week, and what is still to do")

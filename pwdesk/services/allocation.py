@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import OBSERVATION_TYPES, TemplateKind
-from pwdesk.services.common import InvalidRecord, NotFound, Saved, put
-from pwdesk.services.templates import catalogue
+from pwdesk.services.common import InvalidRecord, Saved, check_links, put
+from pwdesk.services.templates import TemplateCatalogue, catalogue
 from pwdesk.services.weeks import find_week
 from pwdesk.store.database import Database
 from pwdesk.store.models import Allocation, Assessment, Auditor, Child, Practitioner
@@ -40,51 +41,19 @@ class AllocationRow:
         return OBSERVATION_TYPES.get(self.observation_type, self.observation_type)
 
 
-def _auditor(session: Session, name: str) -> str:
-    found = session.scalar(
-        select(Auditor.id).where(Auditor.name == name.strip(), Auditor.deleted.is_(False))
-    )
-    if found is None:
-        raise NotFound(f"There is no senior leader called {name}.")
-    return found
-
-
-def _practitioner(session: Session, name: str | None) -> str | None:
-    if not name:
-        return None
-    found = session.scalars(
-        select(Practitioner.id).where(
-            Practitioner.name == name.strip(), Practitioner.deleted.is_(False)
-        )
-    ).all()
-    if not found:
-        raise NotFound(f"There is no practitioner called {name}.")
-    if len(found) > 1:
-        raise InvalidRecord(f"More than one practitioner is called {name}; rename one first.")
-    return found[0]
-
-
-def _child(session: Session, reference: str) -> str:
-    found = session.scalar(
-        select(Child.id).where(Child.case_reference == reference.strip(), Child.deleted.is_(False))
-    )
-    if found is None:
-        raise NotFound(f"There is no child with case reference {reference}.")
-    return found
-
-
 def allocate_audit(
     db: Database,
     week_code: str,
-    case_reference: str,
-    senior_leader: str,
-    practitioner: str | None = None,
+    child_id: str,
+    auditor_id: str,
+    practitioner_id: str | None = None,
     planned_on: date | None = None,
 ) -> Saved:
     """Give a child's case audit to a senior leader (again, to change who or when)."""
     week = find_week(db, week_code)
     with db.write() as session:
-        child_id = _child(session, case_reference)
+        links = ((Child, child_id), (Practitioner, practitioner_id))
+        check_links(session, (*links, (Auditor, auditor_id)))
         existing = session.scalar(
             select(Allocation.id).where(
                 Allocation.week_id == week.id,
@@ -97,9 +66,9 @@ def allocate_audit(
             "week_id": week.id,
             "kind": TemplateKind.CASE_AUDIT.value,
             "observation_type": "",
-            "auditor_id": _auditor(session, senior_leader),
+            "auditor_id": auditor_id,
             "child_id": child_id,
-            "practitioner_id": _practitioner(session, practitioner),
+            "practitioner_id": practitioner_id,
             "planned_on": planned_on,
         }
         return put(session, db, Allocation, existing, fields)
@@ -109,10 +78,10 @@ def schedule_observation(
     db: Database,
     week_code: str,
     observation_type: str,
-    observer: str,
-    practitioner: str | None = None,
+    auditor_id: str,
+    practitioner_id: str | None = None,
     planned_on: date | None = None,
-    case_reference: str | None = None,
+    child_id: str | None = None,
 ) -> Saved:
     """Schedule an observation of practice of one of the week's kinds."""
     week = find_week(db, week_code)
@@ -122,13 +91,15 @@ def schedule_observation(
         known = ", ".join(sorted(k for k in kinds if k))
         raise InvalidRecord(f"This week observes {known}; '{observation_type}' is not one of them.")
     with db.write() as session:
+        links = ((Child, child_id), (Practitioner, practitioner_id))
+        check_links(session, (*links, (Auditor, auditor_id)))
         fields = {
             "week_id": week.id,
             "kind": TemplateKind.OBSERVATION.value,
             "observation_type": observation_type,
-            "auditor_id": _auditor(session, observer),
-            "child_id": _child(session, case_reference) if case_reference else None,
-            "practitioner_id": _practitioner(session, practitioner),
+            "auditor_id": auditor_id,
+            "child_id": child_id,
+            "practitioner_id": practitioner_id,
             "planned_on": planned_on,
         }
         return put(session, db, Allocation, None, fields)
@@ -181,68 +152,74 @@ def match_allocations(allocations: Sequence[Planned], completed: Sequence[Planne
     return fulfilled
 
 
+def _allocations(session: Session, week_id: str, auditor_id: str | None) -> list[Any]:
+    worker = aliased(Practitioner)
+    query = (
+        select(
+            Allocation.id,
+            Allocation.kind,
+            Allocation.observation_type,
+            Allocation.auditor_id,
+            Allocation.child_id,
+            Allocation.practitioner_id,
+            Allocation.planned_on,
+            Auditor.name.label("leader"),
+            Child.case_reference,
+            worker.name.label("practitioner"),
+        )
+        .join(Auditor, Allocation.auditor_id == Auditor.id)
+        .outerjoin(Child, Allocation.child_id == Child.id)
+        .outerjoin(worker, Allocation.practitioner_id == worker.id)
+        .where(Allocation.week_id == week_id, Allocation.deleted.is_(False))
+    )
+    if auditor_id is not None:
+        query = query.where(Allocation.auditor_id == auditor_id)
+    return list(session.execute(query).all())
+
+
+def _completed(session: Session, week_id: str, templates: TemplateCatalogue) -> list[Planned]:
+    """The week's completed records, as what an allocation they fulfil would plan."""
+    done = session.execute(
+        select(
+            Assessment.kind,
+            Assessment.template_id,
+            Assessment.template_version,
+            Assessment.child_id,
+            Assessment.practitioner_id,
+            Assessment.auditor_id,
+        ).where(
+            Assessment.week_id == week_id,
+            Assessment.status == Status.COMPLETED,
+            Assessment.deleted.is_(False),
+        )
+    ).all()
+    return [
+        Planned(
+            f"done-{index}",
+            kind,
+            templates.get(t, v).observation_type or "" if kind == TemplateKind.OBSERVATION else "",
+            child,
+            worker_id,
+            auditor_id,
+        )
+        for index, (kind, t, v, child, worker_id, auditor_id) in enumerate(done)
+    ]
+
+
 def list_allocations(
-    db: Database, week_code: str, senior_leader: str | None = None
+    db: Database, week_code: str, auditor_id: str | None = None
 ) -> list[AllocationRow]:
-    """A week's allocations (or one leader's), what is still to do first."""
+    """A week's allocations (or one senior leader's), what is still to do first."""
     week = find_week(db, week_code)
     templates = catalogue(db)
-    worker = aliased(Practitioner)
     with db.read() as session:
-        query = (
-            select(
-                Allocation.id,
-                Allocation.kind,
-                Allocation.observation_type,
-                Allocation.auditor_id,
-                Allocation.child_id,
-                Allocation.practitioner_id,
-                Allocation.planned_on,
-                Auditor.name.label("leader"),
-                Child.case_reference,
-                worker.name.label("practitioner"),
-            )
-            .join(Auditor, Allocation.auditor_id == Auditor.id)
-            .outerjoin(Child, Allocation.child_id == Child.id)
-            .outerjoin(worker, Allocation.practitioner_id == worker.id)
-            .where(Allocation.week_id == week.id, Allocation.deleted.is_(False))
-        )
-        if senior_leader is not None:
-            query = query.where(Auditor.id == _auditor(session, senior_leader))
-        allocations = session.execute(query).all()
-        completed = session.execute(
-            select(
-                Assessment.kind,
-                Assessment.template_id,
-                Assessment.template_version,
-                Assessment.child_id,
-                Assessment.practitioner_id,
-                Assessment.auditor_id,
-            ).where(
-                Assessment.week_id == week.id,
-                Assessment.status == Status.COMPLETED,
-                Assessment.deleted.is_(False),
-            )
-        ).all()
-    fulfilled = match_allocations(
-        [
-            Planned(a.id, a.kind, a.observation_type, a.child_id, a.practitioner_id, a.auditor_id)
-            for a in allocations
-        ],
-        [
-            Planned(
-                f"done-{index}",
-                kind,
-                templates.get(t, v).observation_type or ""
-                if kind == TemplateKind.OBSERVATION
-                else "",
-                child,
-                worker_id,
-                auditor_id,
-            )
-            for index, (kind, t, v, child, worker_id, auditor_id) in enumerate(completed)
-        ],
-    )
+        allocations = _allocations(session, week.id, auditor_id)
+        completed = _completed(session, week.id, templates)
+    planned = [
+        Planned(a.id, a.kind, a.observation_type, a.child_id, a.practitioner_id, a.auditor_id)
+        for a in allocations
+    ]
+    fulfilled = match_allocations(planned, completed)
     rows = [
         AllocationRow(
             a.id,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from pwdesk.domain.answers import answer_problems, missing_required, value_of
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate, Item, TemplateKind
-from pwdesk.services.common import InvalidRecord, NotFound, Saved, get_live, put
+from pwdesk.services.common import InvalidRecord, NotFound, Saved, check_links, get_live, put
 from pwdesk.services.templates import UnknownTemplate, catalogue
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
@@ -82,13 +82,8 @@ def _check_links(session: Session, template: FormTemplate, draft: AssessmentDraf
     get_live(session, PracticeWeek, draft.week_id)
     if template.kind is TemplateKind.CASE_AUDIT and draft.child_id is None:
         raise InvalidRecord("A case audit must name the child whose case was discussed.")
-    for model, record_id in (
-        (Child, draft.child_id),
-        (Practitioner, draft.practitioner_id),
-        (Auditor, draft.auditor_id),
-    ):
-        if record_id is not None:
-            get_live(session, model, record_id)
+    links = ((Child, draft.child_id), (Practitioner, draft.practitioner_id))
+    check_links(session, (*links, (Auditor, draft.auditor_id)))
 
 
 class SecondCaseAudit(InvalidRecord):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -92,6 +92,13 @@ def get_live(session: Session, model: type[RecordT], record_id: str) -> RecordT:
     if record is None or record.deleted:
         raise NotFound(f"There is no {model.RECORD_TYPE} with id {record_id}.")
     return record
+
+
+def check_links(session: Session, links: Iterable[tuple[type[Versioned], str | None]]) -> None:
+    """Every record a new version points at exists and is not deleted, or NotFound."""
+    for model, record_id in links:
+        if record_id is not None:
+            get_live(session, model, record_id)
 
 
 def _new_record(db: Database, model: type[RecordT], fields: Mapping[str, Any]) -> RecordT:

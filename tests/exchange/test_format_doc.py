@@ -16,6 +16,7 @@ from sqlalchemy import select
 from pwdesk.domain.versions import canonical_json
 from pwdesk.services.allocation import allocate_audit
 from pwdesk.services.assessments import list_records
+from pwdesk.services.lookup import directory
 from pwdesk.services.moderation import ModeratedGrade, moderate
 from pwdesk.store.database import Database
 from pwdesk.store.models import MODELS, RecordVersion
@@ -108,7 +109,9 @@ def test_every_version_of_a_store_has_the_id_the_page_computes(demo_db: Database
     audit = next(
         r for r in list_records(demo_db, "2018-09") if r.kind == "case-audit" and r.overall_grade_id
     )
-    allocate_audit(demo_db, "2018-09", audit.case_reference or "", audit.auditor or "")
+    people = directory(demo_db)
+    child, leader = people.child(audit.case_reference or ""), people.auditor(audit.auditor or "")
+    allocate_audit(demo_db, "2018-09", child, leader)
     moderate(
         demo_db, audit.id, {"overall": ModeratedGrade("outstanding", "Exceptional — “settled”.")}
     )

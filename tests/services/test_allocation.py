@@ -11,7 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 from pwdesk.domain.statuses import Status
-from pwdesk.services.allocation import allocate_audit, list_allocations, schedule_observation
+from pwdesk.services.allocation import (
+    AllocationRow,
+    allocate_audit,
+    list_allocations,
+    schedule_observation,
+)
 from pwdesk.services.assessments import AssessmentDraft, list_records, save_assessment
 from pwdesk.services.common import InvalidRecord, NotFound
 from pwdesk.services.export import export_package
@@ -49,30 +54,53 @@ def qa(db: Database) -> Database:
     return db
 
 
-def test_allocations_make_each_leaders_list(qa: Database) -> None:
-    allocate_audit(qa, "2019-03", "CR700001", "Rowena Attwell", "Siân Pritchard")
-    allocate_audit(qa, "2019-03", "CR700002", "Gareth Lumley", planned_on=date(2019, 3, 12))
-    schedule_observation(
-        qa, "2019-03", "home-visit", "Gareth Lumley", "Siân Pritchard", date(2019, 3, 13)
+def allocate(
+    db: Database,
+    reference: str,
+    leader: str,
+    practitioner: str | None = None,
+    planned_on: date | None = None,
+) -> None:
+    """Allocate as the command line does: the names typed found first, then the ids given."""
+    worker = find_practitioner(db, practitioner) if practitioner else None
+    allocate_audit(
+        db, "2019-03", find_child(db, reference), find_auditor(db, leader), worker, planned_on
     )
-    mine = list_allocations(qa, "2019-03", "Gareth Lumley")
+
+
+def schedule(
+    db: Database, kind: str, leader: str, practitioner: str | None = None, day: date | None = None
+) -> None:
+    worker = find_practitioner(db, practitioner) if practitioner else None
+    schedule_observation(db, "2019-03", kind, find_auditor(db, leader), worker, day)
+
+
+def todo(db: Database, leader: str | None = None) -> list[AllocationRow]:
+    return list_allocations(db, "2019-03", find_auditor(db, leader) if leader else None)
+
+
+def test_allocations_make_each_leaders_list(qa: Database) -> None:
+    allocate(qa, "CR700001", "Rowena Attwell", "Siân Pritchard")
+    allocate(qa, "CR700002", "Gareth Lumley", planned_on=date(2019, 3, 12))
+    schedule(qa, "home-visit", "Gareth Lumley", "Siân Pritchard", date(2019, 3, 13))
+    mine = todo(qa, "Gareth Lumley")
     assert [(r.what, r.case_reference) for r in mine] == [
         ("Case audit", "CR700002"),
         ("Home visit", None),
     ]
     assert not any(r.done for r in mine)
     # Giving the same child to someone else moves the allocation; it is not doubled.
-    allocate_audit(qa, "2019-03", "CR700001", "Gareth Lumley")
-    assert len(list_allocations(qa, "2019-03")) == 3
-    assert len(list_allocations(qa, "2019-03", "Gareth Lumley")) == 3
+    allocate(qa, "CR700001", "Gareth Lumley")
+    assert len(todo(qa)) == 3
+    assert len(todo(qa, "Gareth Lumley")) == 3
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda db: allocate_audit(db, "2019-03", "CR799999", "Rowena Attwell"), "CR799999"),
-        (lambda db: allocate_audit(db, "2019-03", "CR700001", "Nobody"), "senior leader called"),
-        (lambda db: schedule_observation(db, "2019-03", "picnic", "Rowena Attwell"), "picnic"),
+        (lambda db: allocate(db, "CR799999", "Rowena Attwell"), "CR799999"),
+        (lambda db: allocate(db, "CR700001", "Nobody"), "senior leader called"),
+        (lambda db: schedule(db, "picnic", "Rowena Attwell"), "picnic"),
     ],
 )
 def test_bad_allocations_say_what_is_wrong(qa: Database, call, message: str) -> None:
@@ -94,8 +122,8 @@ def complete_audit(db: Database, reference: str, leader: str, grade: str) -> str
 
 
 def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path: Path) -> None:
-    allocate_audit(qa, "2019-03", "CR700001", "Rowena Attwell")
-    allocate_audit(qa, "2019-03", "CR700002", "Gareth Lumley")
+    allocate(qa, "CR700001", "Rowena Attwell")
+    allocate(qa, "CR700002", "Gareth Lumley")
     setup = tmp_path / "setup.pwx"
     export_package(qa, setup, week_code="2019-03", passphrase=SECRET)
 
@@ -114,10 +142,10 @@ def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path:
         )
         try:
             merge_packages(laptop, [setup], passphrase=SECRET, trust_new=True)
-            [todo] = list_allocations(laptop, "2019-03", leader)
-            assert (todo.case_reference, todo.done) == (reference, False)
+            [planned] = todo(laptop, leader)
+            assert (planned.case_reference, planned.done) == (reference, False)
             complete_audit(laptop, reference, leader, grade)
-            assert list_allocations(laptop, "2019-03", leader)[0].done
+            assert todo(laptop, leader)[0].done
             packages.append(tmp_path / f"laptop-{number}.pwx")
             export_package(laptop, packages[-1], week_code="2019-03", passphrase=SECRET)
         finally:
@@ -125,7 +153,7 @@ def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path:
 
     result = merge_packages(qa, packages, passphrase=SECRET, trust_new=True)
     assert result.conflicts == 0
-    assert all(row.done for row in list_allocations(qa, "2019-03"))
+    assert all(row.done for row in todo(qa))
     audits = {r.case_reference: r.id for r in list_records(qa, "2019-03")}
     moderate(
         qa,
@@ -164,25 +192,32 @@ def complete_observation(db: Database, leader: str, practitioner: str | None) ->
 
 def test_one_completed_observation_fulfils_one_scheduled_observation(qa: Database) -> None:
     for day in (12, 13):
-        schedule_observation(qa, "2019-03", "home-visit", "Gareth Lumley", None, date(2019, 3, day))
-    schedule_observation(qa, "2019-03", "home-visit", "Gareth Lumley", "Siân Pritchard")
+        schedule(qa, "home-visit", "Gareth Lumley", None, date(2019, 3, day))
+    schedule(qa, "home-visit", "Gareth Lumley", "Siân Pritchard")
     complete_observation(qa, "Gareth Lumley", "Siân Pritchard")
-    rows = list_allocations(qa, "2019-03")
+    rows = todo(qa)
     assert [r.done for r in rows].count(True) == 1
     # The observation of Siân fulfils the allocation that names her, not an open one.
     [done] = [r for r in rows if r.done]
     assert done.practitioner == "Siân Pritchard"
     complete_observation(qa, "Gareth Lumley", "Siân Pritchard")
-    assert [r.done for r in list_allocations(qa, "2019-03")].count(True) == 2
+    assert [r.done for r in todo(qa)].count(True) == 2
     complete_observation(qa, "Rowena Attwell", "Siân Pritchard")  # another observer's
-    assert [r.done for r in list_allocations(qa, "2019-03")].count(True) == 2
+    assert [r.done for r in todo(qa)].count(True) == 2
     complete_observation(qa, "Gareth Lumley", None)
-    assert all(r.done for r in list_allocations(qa, "2019-03"))
+    assert all(r.done for r in todo(qa))
 
 
 def test_a_case_audit_allocation_is_fulfilled_by_its_own_leader_first(qa: Database) -> None:
-    allocate_audit(qa, "2019-03", "CR700001", "Rowena Attwell")
+    allocate(qa, "CR700001", "Rowena Attwell")
     complete_audit(qa, "CR700002", "Rowena Attwell", "good")  # another child: no
-    assert not any(r.done for r in list_allocations(qa, "2019-03"))
+    assert not any(r.done for r in todo(qa))
     complete_audit(qa, "CR700001", "Gareth Lumley", "good")  # the child, by someone else
-    assert all(r.done for r in list_allocations(qa, "2019-03"))
+    assert all(r.done for r in todo(qa))
+
+
+def test_an_allocation_to_an_id_that_is_nobody_is_refused(qa: Database) -> None:
+    child = find_child(qa, "CR700001")
+    with pytest.raises(NotFound):
+        allocate_audit(qa, "2019-03", child, "00000000-0000-4000-8000-000000000000")
+    assert todo(qa) == []
