@@ -15,6 +15,7 @@ from pwdesk import __version__
 from pwdesk.cli import main
 from pwdesk.resources import resource_path
 from pwdesk.services.allocation import list_allocations
+from pwdesk.services.demo_text import SENIOR_LEADERS
 from pwdesk.services.people import list_children
 from pwdesk.store.database import open_database
 from tests.conftest import PASSPHRASE
@@ -497,7 +498,9 @@ def test_allocate_finds_people_as_typed_and_asks_for_the_team_when_two_share_a_n
         before = len(list_allocations(db, "2018-09"))
     finally:
         db.close()
-    typed = ["--week", "2018-09", "--child", f" {reference.lower()}", "--leader", "gareth  LUMLEY"]
+    leader = SENIOR_LEADERS[3][0]  # one of the demo's senior leaders, typed carelessly below
+    careless = "  ".join(leader.upper().split())
+    typed = ["--week", "2018-09", "--child", f" {reference.lower()}", "--leader", careless]
     status, _, err = run(capsys, "allocate", *typed, "--practitioner", "Sian Ellis", *where)
     assert status == 2
     assert err.strip() == (
@@ -509,7 +512,7 @@ def test_allocate_finds_people_as_typed_and_asks_for_the_team_when_two_share_a_n
         capsys, "allocate", *typed, "--practitioner", "Sian Ellis", "--team", "permanence", *where
     )
     assert status == 0
-    status, out, _ = run(capsys, "todo", "--week", "2018-09", "--leader", "Gareth Lumley", *where)
+    status, out, _ = run(capsys, "todo", "--week", "2018-09", "--leader", leader, *where)
     assert status == 0
     assert reference in out
     assert "Siân Ellis" in out

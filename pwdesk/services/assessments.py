@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from pwdesk.domain.answers import answer_problems, missing_required, value_of
 from pwdesk.domain.statuses import Status
@@ -234,30 +234,35 @@ def complete_assessment(db: Database, record_id: str) -> Saved:
     )
 
 
+def records_of_week(session: Session, week_code: str) -> Select[Any]:
+    """A week's live audits and observations, with whom they concern and who made them: the one
+    query the record lists and the audits table start from."""
+    return (
+        select(
+            Assessment.id,
+            Assessment.kind,
+            Assessment.template_id,
+            Assessment.template_version,
+            Assessment.held_on,
+            Assessment.status,
+            Assessment.answers,
+            Child.case_reference,
+            Practitioner.name.label("practitioner"),
+            Practitioner.team.label("practitioner_team"),
+            Auditor.name.label("auditor"),
+        )
+        .outerjoin(Child, Assessment.child_id == Child.id)
+        .outerjoin(Practitioner, Assessment.practitioner_id == Practitioner.id)
+        .outerjoin(Auditor, Assessment.auditor_id == Auditor.id)
+        .where(Assessment.week_id == week_id_in(session, week_code), Assessment.deleted.is_(False))
+    )
+
+
 def list_records(db: Database, week_code: str) -> list[RecordRow]:
     """Every audit and observation of a week, audits first, then by date and case reference."""
     templates = catalogue(db)
-    practitioner, auditor = aliased(Practitioner), aliased(Auditor)
     with db.read() as session:
-        week_id = week_id_in(session, week_code)
-        rows = session.execute(
-            select(
-                Assessment.id,
-                Assessment.kind,
-                Assessment.template_id,
-                Assessment.template_version,
-                Assessment.held_on,
-                Assessment.status,
-                Assessment.answers,
-                Child.case_reference,
-                practitioner.name.label("practitioner"),
-                auditor.name.label("auditor"),
-            )
-            .outerjoin(Child, Assessment.child_id == Child.id)
-            .outerjoin(practitioner, Assessment.practitioner_id == practitioner.id)
-            .outerjoin(auditor, Assessment.auditor_id == auditor.id)
-            .where(Assessment.week_id == week_id, Assessment.deleted.is_(False))
-        ).all()
+        rows = session.execute(records_of_week(session, week_code)).all()
     result = []
     for row in rows:
         template = templates.get(row.template_id, row.template_version)

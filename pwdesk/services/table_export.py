@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from pwdesk.services.assessments import records_of_week
 from pwdesk.services.files import write_atomically
 from pwdesk.services.sheets import csv_bytes, format_of, xlsx_bytes
 from pwdesk.services.table_columns import (
@@ -25,10 +26,7 @@ from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
 from pwdesk.store.models import (
     Assessment,
-    Auditor,
-    Child,
     PracticeWeek,
-    Practitioner,
 )
 
 
@@ -50,28 +48,8 @@ def _export_rows(
         default_template = session.scalar(
             select(PracticeWeek.case_audit_template).where(PracticeWeek.id == week_id)
         )
-        rows = session.execute(
-            select(
-                Assessment.id,
-                Assessment.template_id,
-                Assessment.template_version,
-                Assessment.held_on,
-                Assessment.status,
-                Assessment.answers,
-                Child.case_reference,
-                Practitioner.name.label("practitioner"),
-                Practitioner.team.label("practitioner_team"),
-                Auditor.name.label("auditor"),
-            )
-            .outerjoin(Child, Assessment.child_id == Child.id)
-            .outerjoin(Practitioner, Assessment.practitioner_id == Practitioner.id)
-            .outerjoin(Auditor, Assessment.auditor_id == Auditor.id)
-            .where(
-                Assessment.week_id == week_id,
-                Assessment.kind == CASE_AUDIT,
-                Assessment.deleted.is_(False),
-            )
-        ).all()
+        query = records_of_week(session, week_code).where(Assessment.kind == CASE_AUDIT)
+        rows = session.execute(query).all()
     rows = sorted(rows, key=lambda r: (r.held_on or date.max, r.case_reference or "", r.id))
     used = [templates.get(r.template_id, r.template_version) for r in rows]
     if not used and default_template:
