@@ -9,12 +9,13 @@ import shutil
 import stat
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -263,22 +264,39 @@ def quick_busy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 200)
 
 
+def audit_editor(qtbot: QtBot, db: Database, tmp_path: Path) -> tuple[RecordRow, RecordEditor]:
+    """A case audit of the demo week, open in its editor from the main window."""
+    record = next(r for r in list_records(db, WEEK) if r.kind == "case-audit")
+    main = MainWindow(db, settings_file(tmp_path))
+    qtbot.addWidget(main)
+    editor = main.open_record(record.id)
+    qtbot.addWidget(editor)
+    return record, editor
+
+
+def hold_the_database(path: Path) -> Callable[[], None]:
+    """Another connection takes the write lock, as a merge does; returns what lets it go."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    holder = sqlcipher.connect(str(path), isolation_level=None)
+    quoted = PASSPHRASE.replace("'", "''")
+    holder.execute(f"PRAGMA key = '{quoted}'")
+    holder.execute("BEGIN IMMEDIATE")
+
+    def release() -> None:
+        holder.rollback()
+        holder.close()
+
+    return release
+
+
 def test_a_failed_keep_stays_on_screen_and_is_retried_until_one_succeeds(
     qtbot: QtBot, quick_busy: None, demo_path: Path, tmp_path: Path
 ) -> None:
     db = open_database(demo_path, PASSPHRASE)
     try:
-        record = next(r for r in list_records(db, WEEK) if r.kind == "case-audit")
-        main = MainWindow(db, settings_file(tmp_path))
-        qtbot.addWidget(main)
-        editor = main.open_record(record.id)
-        qtbot.addWidget(editor)
-        import sqlcipher3.dbapi2 as sqlcipher
-
-        holder = sqlcipher.connect(str(demo_path), isolation_level=None)
-        quoted = PASSPHRASE.replace("'", "''")
-        holder.execute(f"PRAGMA key = '{quoted}'")
-        holder.execute("BEGIN IMMEDIATE")
+        _, editor = audit_editor(qtbot, db, tmp_path)
+        release = hold_the_database(demo_path)
         box = next(b for b in editor.form.findChildren(QPlainTextEdit) if b.isEnabled())
         with qtbot.waitSignal(editor.keep_failed, timeout=10_000):
             qtbot.keyClicks(box, " Typed while the database was busy.")
@@ -289,8 +307,7 @@ def test_a_failed_keep_stays_on_screen_and_is_retried_until_one_succeeds(
         # A later message (a kept-typing note) never hides it: it stays until a keep succeeds.
         qtbot.wait(500)
         assert editor.keep_warning.isVisible()
-        holder.rollback()
-        holder.close()
+        release()
         with qtbot.waitSignal(editor.draft_kept, timeout=15_000):
             pass  # the retry succeeds by itself
         assert not editor.keep_warning.isVisible()
@@ -315,11 +332,7 @@ def test_a_save_while_a_merge_holds_the_database_keeps_the_typing_and_says_why(
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
     db = open_database(demo_path, PASSPHRASE)
     try:
-        record = next(r for r in list_records(db, WEEK) if r.kind == "case-audit")
-        main = MainWindow(db, settings_file(tmp_path))
-        qtbot.addWidget(main)
-        editor = main.open_record(record.id)
-        qtbot.addWidget(editor)
+        record, editor = audit_editor(qtbot, db, tmp_path)
         before = open_record(db, record.id).version
         merging = open_database(demo_path, PASSPHRASE)
         try:
@@ -450,42 +463,29 @@ def test_an_action_edited_in_the_editor_but_deleted_elsewhere_is_a_conflict(
 
 
 def test_an_editor_closed_while_the_database_is_busy_retries_no_more_once_closed(
-    qtbot: QtBot, quick_busy: None, demo_path: Path, tmp_path: Path
+    qtbot: QtBot,
+    quick_busy: None,
+    demo_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
     db = open_database(demo_path, PASSPHRASE)
     try:
-        record = next(r for r in list_records(db, WEEK) if r.kind == "case-audit")
-        main = MainWindow(db, settings_file(tmp_path))
-        qtbot.addWidget(main)
-        editor = main.open_record(record.id)
-        qtbot.addWidget(editor)
-        import sqlcipher3.dbapi2 as sqlcipher
-
-        holder = sqlcipher.connect(str(demo_path), isolation_level=None)
-        quoted = PASSPHRASE.replace("'", "''")
-        holder.execute(f"PRAGMA key = '{quoted}'")
-        holder.execute("BEGIN IMMEDIATE")
+        _, editor = audit_editor(qtbot, db, tmp_path)
+        release = hold_the_database(demo_path)
         box = next(b for b in editor.form.findChildren(QPlainTextEdit) if b.isEnabled())
         with qtbot.waitSignal(editor.keep_failed, timeout=10_000):
             qtbot.keyClicks(box, " Typed just before closing.")
             editor.keep_now()
         kept_after_close: list[bool] = []
         editor.draft_kept.connect(lambda: kept_after_close.append(True))
-        warnings: list[str] = []
-
-        def dismiss() -> None:
-            box = QApplication.activeModalWidget()
-            if isinstance(box, QMessageBox):
-                warnings.append(box.text())
-                box.accept()
-            else:
-                QTimer.singleShot(50, dismiss)
-
-        QTimer.singleShot(50, dismiss)
         editor.close()  # the save fails too: the database is still busy
+        [said] = warnings
+        assert said.startswith("The database is busy")
         assert "busy" in warnings[0]
-        holder.rollback()
-        holder.close()
+        release()
         qtbot.wait(KEEP_RETRY_MS + 1_000)  # a retry left running would fire, and fail, by now
         assert kept_after_close == []
         assert not editor.isVisible()
