@@ -21,20 +21,14 @@ from pwdesk.gui.record_editor import RecordEditor
 from pwdesk.gui.recovery import RecoveryDialog
 from pwdesk.services.assessments import list_records
 from pwdesk.services.drafts import kept_drafts
-from pwdesk.services.people import (
-    AuditorDetails,
-    ChildDetails,
-    PractitionerDetails,
-    add_auditor,
-    add_child,
-    add_practitioner,
-)
+from pwdesk.services.people import AuditorDetails, ChildDetails, PractitionerDetails
 from pwdesk.services.settings import AppSettings, save_settings
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekDetails, create_week
 from pwdesk.store.database import Database, open_database
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text
+from tests.helpers import add_cast
 
 
 @pytest.fixture
@@ -43,10 +37,15 @@ def week_db(db: Database) -> Database:
     create_week(
         db, WeekDetails("2019-03", "Practice Week March 2019", date(2019, 3, 11), date(2019, 3, 15))
     )
-    add_child(db, ChildDetails("CR200001", date(2012, 4, 1), date(2017, 1, 9)))
-    add_child(db, ChildDetails("CR200002", date(2014, 8, 3), date(2018, 12, 1)))
-    add_practitioner(db, PractitionerDetails("Élodie Marchetti", "Care Planning"))
-    add_auditor(db, AuditorDetails("Gareth Lumley", "Service Manager"))
+    add_cast(
+        db,
+        [
+            ChildDetails("CR200001", date(2012, 4, 1), date(2017, 1, 9)),
+            ChildDetails("CR200002", date(2014, 8, 3), date(2018, 12, 1)),
+        ],
+        [PractitionerDetails("Élodie Marchetti", "Care Planning")],
+        [AuditorDetails("Gareth Lumley", "Service Manager")],
+    )
     save_settings(db, AppSettings(user_name="Gareth Lumley", authority_name="Fictional Borough"))
     return db
 

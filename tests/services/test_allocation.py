@@ -23,21 +23,14 @@ from pwdesk.services.export import export_package
 from pwdesk.services.lookup import find_auditor, find_child, find_practitioner
 from pwdesk.services.merge import merge_packages
 from pwdesk.services.moderation import ModeratedGrade, moderate
-from pwdesk.services.people import (
-    AuditorDetails,
-    ChildDetails,
-    PractitionerDetails,
-    add_auditor,
-    add_child,
-    add_practitioner,
-)
+from pwdesk.services.people import AuditorDetails, ChildDetails, PractitionerDetails
 from pwdesk.services.report import report_pdf
 from pwdesk.services.stats import stats_json, week_stats
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekDetails, create_week, find_week
 from pwdesk.store.database import Database, create_database
 from tests.conftest import PASSPHRASE
-from tests.helpers import graded_answers
+from tests.helpers import add_cast, graded_answers
 
 SECRET = "set-up package passphrase"
 
@@ -46,11 +39,15 @@ SECRET = "set-up package passphrase"
 def qa(db: Database) -> Database:
     """The QA officer's store: a week, three children, two senior leaders, a practitioner."""
     create_week(db, WeekDetails("2019-03", "March 2019", date(2019, 3, 11), date(2019, 3, 15)))
-    for reference in ("CR700001", "CR700002", "CR700003"):
-        add_child(db, ChildDetails(reference, date(2012, 1, 1), date(2016, 1, 1)))
-    add_auditor(db, AuditorDetails("Rowena Attwell", "Director"))
-    add_auditor(db, AuditorDetails("Gareth Lumley", "Service Manager"))
-    add_practitioner(db, PractitionerDetails("Siân Pritchard", "Care Planning"))
+    add_cast(
+        db,
+        [ChildDetails(f"CR70000{n}", date(2012, 1, 1), date(2016, 1, 1)) for n in (1, 2, 3)],
+        [PractitionerDetails("Siân Pritchard", "Care Planning")],
+        [
+            AuditorDetails("Rowena Attwell", "Director"),
+            AuditorDetails("Gareth Lumley", "Service Manager"),
+        ],
+    )
     return db
 
 

@@ -21,18 +21,11 @@ from pwdesk.services.assessments import (
     save_assessment,
 )
 from pwdesk.services.common import InvalidRecord, NotFound
-from pwdesk.services.people import (
-    AuditorDetails,
-    ChildDetails,
-    PractitionerDetails,
-    add_auditor,
-    add_child,
-    add_practitioner,
-)
+from pwdesk.services.people import AuditorDetails, ChildDetails, PractitionerDetails
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekDetails, create_week
 from pwdesk.store.database import Database
-from tests.helpers import graded_answers
+from tests.helpers import add_cast, graded_answers
 
 
 @pytest.fixture
@@ -40,12 +33,18 @@ def draft(db: Database) -> AssessmentDraft:
     week_id = create_week(
         db, WeekDetails("2018-09", "September", date(2018, 9, 17), date(2018, 9, 21))
     ).id
+    cast = add_cast(
+        db,
+        [ChildDetails("CR100001", date(2012, 4, 1))],
+        [PractitionerDetails("Siân Pritchard", "CP")],
+        [AuditorDetails("Rowena Attwell", "Director")],
+    )
     return AssessmentDraft(
         week_id=week_id,
         template_id="permanency-case-audit",
-        child_id=add_child(db, ChildDetails("CR100001", date(2012, 4, 1))).id,
-        practitioner_id=add_practitioner(db, PractitionerDetails("Siân Pritchard", "CP")).id,
-        auditor_id=add_auditor(db, AuditorDetails("Rowena Attwell", "Director")).id,
+        child_id=cast.children[0],
+        practitioner_id=cast.practitioners[0],
+        auditor_id=cast.leaders[0],
         held_on=date(2018, 9, 18),
         answers={"placement-stability": answer("good", "Settled with the same carers.")},
     )
