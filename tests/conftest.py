@@ -11,6 +11,8 @@ import pytest
 from pwdesk.services.demo import build_demo
 from pwdesk.store.database import Database, create_database, open_database
 
+pytest_plugins = ["tests.postgres"]  # a real PostgreSQL server, for the tests that need one
+
 # Quotes and accents on purpose: the passphrase must survive SQL quoting and encoding.
 PASSPHRASE = 'correct h\'orse "bättery" stäple'
 

@@ -24,16 +24,22 @@ from pwdesk.cli.common import (
 def cmd_gui(args: argparse.Namespace) -> int:
     from pwdesk.gui.app import run  # Qt loads only for the desktop window
 
+    if args.database_url:
+        return run(url=args.database_url)
     return run(_database_path(args))
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from pwdesk.services.stores import shown_location
+
     db = create_from_args(args)
     try:
         if args.role != "qa":
             db.set_setting("role", args.role)
         identity = db.identity
-        where = args.database_url or str(_database_path(args))
+        where = (
+            shown_location(args.database_url) if args.database_url else str(_database_path(args))
+        )
     finally:
         db.close()
     if args.json:
@@ -45,7 +51,15 @@ def cmd_init(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(f"Created an encrypted pwdesk database at {where} (device {identity.device_name}).")
+        protection = (
+            "its encryption at rest is the server's own, and in transit the connection's "
+            "(sslmode in the URL); see docs/storage.md"
+            if args.database_url
+            else "encrypted with SQLCipher under its passphrase"
+        )
+        print(
+            f"Created a pwdesk database at {where} (device {identity.device_name}): {protection}."
+        )
     return 0
 
 

@@ -7,14 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from pwdesk import __version__
+from pwdesk.domain.errors import PwdeskError
 from pwdesk.gui.failures import install_failure_handler
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.gui.unlock import CreateDatabaseDialog, UnlockDialog
 from pwdesk.resources import resource_path
 from pwdesk.services.locations import config_folder, default_database_path, log_folder
+from pwdesk.services.stores import open_store, shown_location
 
 
 def application() -> QApplication:
@@ -32,10 +34,37 @@ def application() -> QApplication:
     return app
 
 
-def run(db_path: Path | None = None) -> int:
-    """Open (or on first run create) the database, then show the main window until it closes."""
+def server_window(url: str, settings_folder: Path | None = None) -> MainWindow:
+    """The main window on a store kept on a database server; its login is in the URL."""
+    db = open_store(None, None, url)
+    where = f"Database on a server: {shown_location(url)}"
+    return MainWindow(db, settings_file(settings_folder or config_folder()), location=where)
+
+
+def _run_on_server(app: QApplication, url: str) -> int:
+    try:
+        window = server_window(url)
+    except PwdeskError as error:
+        QMessageBox.critical(None, "pwdesk", str(error))
+        return 2
+    window.show()
+    QTimer.singleShot(0, window.offer_recovery)
+    try:
+        return app.exec()
+    finally:
+        window.db.close()
+
+
+def run(db_path: Path | None = None, url: str | None = None) -> int:
+    """Open (or on first run create) the database, then show the main window until it closes.
+
+    With ``url`` the store is on a database server: no passphrase is asked for, since the
+    server's own login is in the URL.
+    """
     app = application()
     install_failure_handler(log_folder())
+    if url is not None:
+        return _run_on_server(app, url)
     path = db_path or default_database_path()
     dialog: CreateDatabaseDialog | UnlockDialog
     dialog = UnlockDialog(path) if path.exists() else CreateDatabaseDialog(path)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pwdesk.domain.errors import DatabaseError
 from pwdesk.store.database import Database, create_database, open_database
+from pwdesk.store.server import shown_url
 
 
 def open_store(path: Path | None, passphrase: str | None, url: str | None = None) -> Database:
@@ -33,3 +34,8 @@ def create_store(
     if path is not None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
     return create_database(path, passphrase, url=url, device_name=device_name, user=user)
+
+
+def shown_location(url: str) -> str:
+    """Where a server's store is, fit to show: its URL without the password."""
+    return shown_url(url)

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, select
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pwdesk.domain.errors import DatabaseBusy, DatabaseError, StorageFailed, WrongPassphrase
 from pwdesk.store import migrations
 from pwdesk.store.models import AuditLogEntry, Setting
+from pwdesk.store.server import one_writer_at_a_time, server_engine, server_problem
 
 Clock = Callable[[], datetime]
 IdFactory = Callable[[], str]
@@ -61,6 +62,8 @@ def storage_problem(error: BaseException, name: str) -> DatabaseError | None:
     original = getattr(error, "orig", None) or error
     code = getattr(original, "sqlstate", None)
     text = str(original).lower()
+    if type(original).__module__.startswith("psycopg"):
+        return server_problem(original, BUSY_MESSAGE)
     kind = _SQLSTATE_PROBLEMS.get(code or "")
     if kind is None:
         if "database is locked" in text or "database is busy" in text:
@@ -97,8 +100,13 @@ def storage_errors(name: str) -> Iterator[None]:
     """Turn a failure of the storage inside the block into its one sentence."""
     try:
         yield
-    except OperationalError as error:
-        problem = storage_problem(error, name)
+    except DBAPIError as error:
+        on_a_server = type(error.orig).__module__.startswith("psycopg")
+        problem = (
+            storage_problem(error, name)
+            if on_a_server or isinstance(error, OperationalError)
+            else None
+        )
         if problem is None:
             raise
         raise problem from None
@@ -211,6 +219,8 @@ class Database:
         if engine.dialect.name == "sqlite":
             writer_bind = engine.execution_options(pwdesk_begin="IMMEDIATE")
         self._writer = sessionmaker(writer_bind, expire_on_commit=False)
+        if engine.dialect.name == "postgresql":
+            one_writer_at_a_time(self._writer)
         self._snapshot: ContextVar[Session | None] = ContextVar(
             f"pwdesk-snapshot-{id(self)}", default=None
         )
@@ -292,7 +302,7 @@ class Database:
 
 def _engine_for(path: Path | None, url: str | None, passphrase: str | None) -> Engine:
     if url is not None:
-        engine = create_engine(make_url(url), hide_parameters=True)
+        engine = server_engine(url)
         if engine.dialect.name == "sqlite":
             _take_over_transactions(engine)
         return engine

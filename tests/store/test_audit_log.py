@@ -58,6 +58,7 @@ def _versions(db: Database) -> int:
         return session.scalar(select(func.count()).select_from(RecordVersion)) or 0
 
 
+@pytest.mark.file_only
 @pytest.mark.parametrize(
     "statement",
     [

@@ -180,6 +180,7 @@ def _check_settings(connection: Connection) -> None:
     assert _pragma(connection, "temp_store") == 2  # MEMORY
 
 
+@pytest.mark.file_only
 def test_every_connection_is_configured(db: Database) -> None:
     with db.engine.connect() as first, db.engine.connect() as second:
         assert first.connection.dbapi_connection is not second.connection.dbapi_connection

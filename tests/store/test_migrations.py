@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -48,6 +49,7 @@ def test_models_match_migrations(db: Database) -> None:
     assert diff == []
 
 
+@pytest.mark.file_only
 def test_new_database_has_the_append_only_triggers(db: Database) -> None:
     assert _triggers(db.engine) == APPEND_ONLY_TRIGGERS
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
-HEAD = "0007"
+HEAD = "0008"
 """The newest migration; a test checks it against the migration scripts."""
 
 

@@ -1,0 +1,3 @@
+"""The store tests' ``db`` runs each test on an encrypted file and on a PostgreSQL server."""
+
+from tests.backends import db_on_both_backends  # noqa: F401
