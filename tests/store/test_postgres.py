@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from pwdesk.cli import main
+from pwdesk.domain.errors import StorageFailed
 from pwdesk.services.demo import build_demo
 from pwdesk.services.stats import stats_json, week_stats
 from pwdesk.store.database import Database, create_database, open_database
@@ -165,3 +166,36 @@ def test_the_roles_docs_storage_md_sets_up_run_pwdesk_without_owning_its_tables(
         as_app.execute("SET ROLE pwdesk_app")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             as_app.execute("DELETE FROM audit_log")
+
+
+def write_while_the_server_drops_us(db: Database, server: Server) -> None:
+    """Write a row, have the server end this connection, then go on writing."""
+    import psycopg
+
+    with db.write() as session:
+        db.log(session, "test", detail="never committed")
+        session.flush()
+        mine = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with psycopg.connect(server.admin_dsn(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [mine])
+        session.execute(text("SELECT 1"))
+
+
+def test_a_connection_lost_mid_way_is_one_sentence_and_saves_nothing(
+    postgres_server: Server, postgres_url: str
+) -> None:
+    db = create_database(url=postgres_url, device_name="qa-server")
+    try:
+        with pytest.raises(StorageFailed) as lost:
+            write_while_the_server_drops_us(db, postgres_server)
+        assert str(lost.value) == (
+            "The connection to the database server was lost, so the last step was not saved; "
+            "try again when the server is back."
+        )
+        with db.read() as session:
+            kept = session.execute(
+                text("SELECT count(*) FROM audit_log WHERE detail = 'never committed'")
+            ).scalar_one()
+        assert kept == 0
+    finally:
+        db.close()
