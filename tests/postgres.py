@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -25,7 +26,8 @@ SUPERUSER = "pwdesk_admin"
 PASSWORD = "fictional server passphrase"
 
 
-def _binaries() -> Path | None:
+def server_binaries() -> Path | None:
+    """Where PostgreSQL's initdb and pg_ctl are, if it is installed."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if found:
         return Path(found[-1]).parent
@@ -72,14 +74,10 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command]
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[Server]:
-    """One PostgreSQL server for the session."""
-    binaries = _binaries()
-    if binaries is None:
-        if os.environ.get("PWDESK_REQUIRE_POSTGRES") == "1":
-            pytest.fail("PostgreSQL is required here, but initdb is not installed.")
-        pytest.skip("PostgreSQL is not installed")
+@contextmanager
+def running_server(binaries: Path) -> Iterator[Server]:
+    """Start a throwaway server (password logins only, its own port and folder); stop and remove
+    it when the block ends."""
     folder = Path(tempfile.mkdtemp(prefix="pwdesk-pg-"))
     data, password_file = folder / "data", folder / "password"
     password_file.write_text(PASSWORD, encoding="utf-8")
@@ -90,11 +88,11 @@ def postgres_server() -> Iterator[Server]:
     tool = {name: str(binaries / name) for name in ("initdb", "pg_ctl")}
     init = [tool["initdb"], "-D", str(data), "-U", SUPERUSER, f"--pwfile={password_file}"]
     init += ["--auth=scram-sha-256", "--encoding=UTF8", "--locale=C"]
-    subprocess.run(_as_server_user(init), check=True, capture_output=True)
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
     start = [tool["pg_ctl"], "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w"]
-    subprocess.run(_as_server_user([*start, "start"]), check=True, capture_output=True)
     try:
+        subprocess.run(_as_server_user(init), check=True, capture_output=True)
+        subprocess.run(_as_server_user([*start, "start"]), check=True, capture_output=True)
         yield Server(folder, port)
     finally:
         subprocess.run(
@@ -103,6 +101,18 @@ def postgres_server() -> Iterator[Server]:
             capture_output=True,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server]:
+    """One PostgreSQL server for the session."""
+    binaries = server_binaries()
+    if binaries is None:
+        if os.environ.get("PWDESK_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL is required here, but initdb is not installed.")
+        pytest.skip("PostgreSQL is not installed")
+    with running_server(binaries) as server:
+        yield server
 
 
 @pytest.fixture

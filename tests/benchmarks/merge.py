@@ -9,7 +9,9 @@ exports the week, as ``pwdesk export --week`` does — so every package also car
 Measured: the 40 packages merged in one go into an empty database, and the same 40 again (all
 unchanged). Compared, in the same run, with a plain ``sqlite3`` (stdlib, unencrypted) bulk
 insert of the same answer rows. Targets: under 10 s, and the repeat under 3 s. Figures are
-printed, not asserted. Run: ``python -m tests.benchmarks.merge``.
+printed, not asserted. The same two merges then run into a store on a throwaway PostgreSQL
+server, where one is installed, and print beside SQLite's. Run:
+``python -m tests.benchmarks.merge``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlalchemy import select
 from pwdesk.domain.statuses import Status
 from pwdesk.services.assessments import AssessmentDraft, save_assessment
 from pwdesk.services.export import export_package
-from pwdesk.services.merge import merge_packages
+from pwdesk.services.merge import MergeResult, merge_packages
 from pwdesk.services.people import (
     AuditorDetails,
     ChildDetails,
@@ -50,6 +52,7 @@ from pwdesk.store.database import Database, create_database, open_database
 from pwdesk.store.models import Assessment, Auditor, Child, PracticeWeek, Practitioner
 from tests.benchmarks.common import GRADES, PASSPHRASE, report
 from tests.helpers import graded_answers
+from tests.postgres import running_server, server_binaries
 
 LAPTOPS = 40
 AUDITS_EACH = 50
@@ -181,22 +184,12 @@ def main() -> None:
 
         db = create_database(folder / "empty.db", PASSPHRASE, device_name="qa-benchmark")
         try:
-            marks: dict[str, float] = {}
-
-            def note(step: int, steps: int, what: str) -> None:
-                marks.setdefault(what, time.perf_counter())
-
-            started = time.perf_counter()
-            first = merge_packages(db, packages, private_key=QA_KEY, progress=note, trust_new=True)
-            merged = time.perf_counter() - started
-            checking = marks["Merging"] - started
-            again_started = time.perf_counter()
-            again = merge_packages(db, packages, private_key=QA_KEY, trust_new=True)
-            repeated = time.perf_counter() - again_started
+            first, again, merged, checking, repeated = timed_merges(db, packages)
             rows = answer_rows(db)
         finally:
             db.close()
         baseline = plain_insert(folder, rows, 5)
+        on_server = server_merges(packages)
 
     print(
         f"first merge: {first.new} new records, {first.unchanged} unchanged, "
@@ -212,6 +205,50 @@ def main() -> None:
     report("the same packages merged again", [repeated], baseline, "< 3 s")
     print(f"under 10 s: {'yes' if merged < 10 else 'NO'} ({merged:.2f} s)")
     print(f"repeat under 3 s: {'yes' if repeated < 3 else 'NO'} ({repeated:.2f} s)")
+    if on_server is None:
+        print("PostgreSQL: not installed here, so not measured")
+        return
+    server_first, server_again = on_server
+    report(
+        f"on PostgreSQL: merge of {len(packages)} packages", [server_first], baseline, "none yet"
+    )
+    report("on PostgreSQL: the same packages merged again", [server_again], baseline, "none yet")
+    print(
+        f"PostgreSQL beside SQLite: first {server_first / merged:.1f}x, "
+        f"repeat {server_again / repeated:.1f}x"
+    )
+
+
+def timed_merges(
+    db: Database, packages: list[Path]
+) -> tuple[MergeResult, MergeResult, float, float, float]:
+    """The first merge of the packages and the repeat: results, seconds, and the checking part."""
+    marks: dict[str, float] = {}
+
+    def note(step: int, steps: int, what: str) -> None:
+        marks.setdefault(what, time.perf_counter())
+
+    started = time.perf_counter()
+    first = merge_packages(db, packages, private_key=QA_KEY, progress=note, trust_new=True)
+    merged = time.perf_counter() - started
+    again_started = time.perf_counter()
+    again = merge_packages(db, packages, private_key=QA_KEY, trust_new=True)
+    repeated = time.perf_counter() - again_started
+    return first, again, merged, marks["Merging"] - started, repeated
+
+
+def server_merges(packages: list[Path]) -> tuple[float, float] | None:
+    """The same two merges into a store on a throwaway PostgreSQL server, if one can start."""
+    binaries = server_binaries()
+    if binaries is None:
+        return None
+    with running_server(binaries) as server:
+        db = create_database(url=server.new_database(), device_name="qa-server-benchmark")
+        try:
+            _, _, merged, _, repeated = timed_merges(db, packages)
+        finally:
+            db.close()
+    return merged, repeated
 
 
 if __name__ == "__main__":
