@@ -8,10 +8,11 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, create_engine, inspect, text
 
+from pwdesk.domain.errors import DatabaseError
 from pwdesk.store import migrations
-from pwdesk.store.database import Database
+from pwdesk.store.database import Database, open_database
 from pwdesk.store.models import Base
 
 APPEND_ONLY_TRIGGERS = {"audit_log_no_update", "audit_log_no_delete", "audit_log_no_replace"}
@@ -129,3 +130,19 @@ def test_a_database_from_the_first_release_opens_with_nothing_lost(
             assert inspect(connection).has_table("draft_buffer")
     finally:
         reopened.close()
+
+
+def test_a_database_a_newer_release_migrated_is_refused_untouched(
+    db: Database, db_path: Path, passphrase: str
+) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    db.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError) as newer:
+        open_database(db_path, passphrase)
+    assert str(newer.value) == (
+        "This database was brought up to date by a newer release of pwdesk; open it with that "
+        "release or a later one."
+    )
+    assert db_path.read_bytes() == before

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from pwdesk.domain.errors import DatabaseError
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -44,12 +46,26 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring a database's schema to the newest migration, in one transaction."""
-    if current_revision(engine) == HEAD:
+    """Bring a database's schema to the newest migration, in one transaction.
+
+    A database a newer release has migrated further is refused, untouched, in one sentence.
+    """
+    revision = current_revision(engine)
+    if revision == HEAD:
         return
     from alembic import command  # only when migrating
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
 
     config = alembic_config()
+    if revision is not None:
+        try:
+            ScriptDirectory.from_config(config).get_revision(revision)
+        except CommandError:
+            raise DatabaseError(
+                "This database was brought up to date by a newer release of pwdesk; open it "
+                "with that release or a later one."
+            ) from None
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
