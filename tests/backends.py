@@ -1,7 +1,8 @@
-"""The one parametrised ``db`` fixture of the store, services and exchange tests: each such test
-runs on both stores pwdesk supports, an encrypted file and a PostgreSQL server.
+"""The stores the store, services and exchange tests run on: an encrypted file and a PostgreSQL
+server. ``db`` is the store and services tests' database, parametrised over both; the exchange
+tests' ``target`` (the QA officer's store every package merges into) takes the same BACKENDS.
 
-Each of those folders' conftest.py imports it; elsewhere ``db`` is the encrypted file alone.
+The store and services folders' conftest.py import ``db``; elsewhere it is the encrypted file.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pwdesk.store.database import Database, create_database
 from tests.conftest import PASSPHRASE
 
 FILE_FIXTURES = {"db_path", "closed_db_path"}  # what a test of the file itself asks for
+BACKENDS = ["sqlite", "postgresql"]  # every parametrised store fixture runs on these
 
 
-@pytest.fixture(params=["sqlite", "postgresql"], name="db")
+@pytest.fixture(params=BACKENDS, name="db")
 def db_on_both_backends(request: pytest.FixtureRequest) -> Iterator[Database]:
     """A new, empty database for one test: an encrypted file, or a database on the test server.
 

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import version_id
@@ -371,11 +371,13 @@ def snapshot(db: Database) -> Snapshot:
     """Everything the database holds, to show that a failed merge changed nothing at all."""
     tables: dict[str, tuple[int, str]] = {}
     with db.engine.connect() as connection:
-        names = connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        ).scalars()
-        for name in list(names):
-            rows = connection.execute(text(f'SELECT * FROM "{name}" ORDER BY rowid')).all()
+        schema = inspect(connection)
+        for name in sorted(schema.get_table_names()):
+            keys = schema.get_pk_constraint(name)["constrained_columns"] or [
+                column["name"] for column in schema.get_columns(name)
+            ]
+            order = ", ".join(f'"{key}"' for key in keys)
+            rows = connection.execute(text(f'SELECT * FROM "{name}" ORDER BY {order}')).all()
             digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode("utf-8"))
             tables[name] = (len(rows), digest.hexdigest())
     return Snapshot(canonical_dump(db), tables)

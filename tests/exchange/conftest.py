@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from pwdesk.domain.answers import answer
-from pwdesk.store.database import Database
+from pwdesk.store.database import Database, create_database
+from tests.backends import BACKENDS
 from tests.exchange import (
     World,
     build_qa_week,
@@ -16,6 +17,7 @@ from tests.exchange import (
     export_week,
     laptop,
     make_key_pair,
+    merge,
     new_audit,
     reopen,
     week_of,
@@ -38,9 +40,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     return World(qa, keys, good, good_for_key, audit, folder)
 
 
-@pytest.fixture(scope="module")
-def target(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The QA officer's database, which every good package here would merge into."""
-    db = reopen(copy_database(world.qa.path, tmp_path_factory.mktemp("target") / "qa.db"))
+@pytest.fixture(scope="module", params=BACKENDS)
+def target(
+    request: pytest.FixtureRequest, world: World, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """The QA officer's store, which every good package here would merge into: a copy of its
+    encrypted file, or a store on the test PostgreSQL server that has merged the week's set-up."""
+    if request.param == "sqlite":
+        db = reopen(copy_database(world.qa.path, tmp_path_factory.mktemp("target") / "qa.db"))
+    else:
+        server = request.getfixturevalue("postgres_server")
+        db = create_database(url=server.new_database(), device_name="qa-server")
+        merge(db, world.qa.package)
     yield db
     db.close()
