@@ -62,12 +62,10 @@ def _database_path(args: argparse.Namespace) -> Path | None:
 def open_from_args(args: argparse.Namespace) -> Database:
     """Open the database the options name."""
     # SQLAlchemy loads only for commands that use a database: ``--version`` stays quick.
-    from pwdesk.domain.errors import DatabaseError
-    from pwdesk.services.stores import open_store
+    from pwdesk.services.stores import open_store, require_database_file
 
     path = _database_path(args)
-    if path is not None and not path.is_file():  # before the passphrase is asked for
-        raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
+    require_database_file(path)  # before the passphrase is asked for
     passphrase = None if path is None else read_passphrase(args)
     return open_store(path, passphrase, url=args.database_url)
 

@@ -5,20 +5,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pwdesk.domain.errors import DatabaseError
-from pwdesk.store.database import Database, create_database, open_database
+from pwdesk.store.database import (
+    Database,
+    create_database,
+    open_database,
+    refuse_existing,
+    require_database_file,
+)
 from pwdesk.store.server import shown_url
+
+__all__ = [
+    "create_store",
+    "open_store",
+    "refuse_existing",
+    "require_database_file",
+    "shown_location",
+]
 
 
 def open_store(path: Path | None, passphrase: str | None, url: str | None = None) -> Database:
     """The database at ``path`` (unlocked with ``passphrase``), or on the server ``url`` names."""
     return open_database(path, passphrase, url=url)
-
-
-def refuse_existing(path: Path | None) -> None:
-    """Say so before anything is asked when a new database would overwrite a file."""
-    if path is not None and path.exists():
-        raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.")
 
 
 def create_store(
@@ -30,7 +37,7 @@ def create_store(
     user: str | None = None,
 ) -> Database:
     """A new database at ``path``, in a folder only its user may enter, or on the server."""
-    refuse_existing(path)
+    refuse_existing(path)  # before its folder is made
     if path is not None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's alone
     return create_database(path, passphrase, url=url, device_name=device_name, user=user)

@@ -331,13 +331,32 @@ def _login_name() -> str:
         return "unknown"
 
 
+def _already_there(path: Path) -> DatabaseError:
+    return DatabaseError(f"{path} already exists; pwdesk will not overwrite it.")
+
+
+def refuse_existing(path: Path | None) -> None:
+    """Refuse, before anything is asked or made, a new database that would overwrite a file."""
+    if path is not None and path.exists():
+        raise _already_there(path)
+
+
+def require_database_file(path: Path | None) -> None:
+    """Refuse, before anything is asked or opened, a path that holds no database."""
+    if path is not None and not path.is_file():
+        raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
+    if path is not None and path.stat().st_size == 0:
+        # SQLite would take an empty file for a new database and the migrations would fill it.
+        raise DatabaseError(f"{path.name} is empty, so it is not a pwdesk database.")
+
+
 def _create_private_file(path: Path) -> None:
     """Create the empty database file readable by its owner alone (0600 on POSIX). SQLite gives
     the -wal and -shm files beside it the same permissions."""
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.") from None
+    except FileExistsError:  # made between the check and now
+        raise _already_there(path) from None
     except OSError as error:
         raise DatabaseError(f"{path} cannot be created: {error.strerror}.") from None
     os.close(descriptor)
@@ -353,8 +372,7 @@ def create_database(
     clock: Clock = utc_now,
 ) -> Database:
     """Create a new database (a file at ``path``, or an empty one at ``url``) and set it up."""
-    if path is not None and path.exists():
-        raise DatabaseError(f"{path} already exists; pwdesk will not overwrite it.")
+    refuse_existing(path)
     if path is not None and not path.parent.is_dir():
         raise DatabaseError(f"The folder {path.parent} does not exist.")
     engine = _engine_for(path, url, passphrase)  # checks the passphrase; connects later
@@ -406,11 +424,7 @@ def open_database(
     clock: Clock = utc_now,
 ) -> Database:
     """Open an existing database, bringing its schema up to date first."""
-    if path is not None and not path.is_file():
-        raise DatabaseError(f"There is no database at {path}; create one with 'pwdesk init'.")
-    if path is not None and path.stat().st_size == 0:
-        # SQLite would take an empty file for a new database and the migrations would fill it.
-        raise DatabaseError(f"{path.name} is empty, so it is not a pwdesk database.")
+    require_database_file(path)
     engine = _engine_for(path, url, passphrase)
     try:
         with storage_errors(path.name if path is not None else "the database"):
