@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    pass
+    from pwdesk.services.lookup import Directory
+
 from pwdesk.cli.common import Command, UsageError, day, emit_json, opened, table
 
 
@@ -107,6 +108,11 @@ def cmd_add_practitioner(args: argparse.Namespace) -> int:
     return 0
 
 
+def _practitioner_id(people: Directory, args: argparse.Namespace) -> str | None:
+    """The practitioner ``--practitioner`` (and ``--team``) name, if any."""
+    return people.practitioner(args.practitioner, args.team or "") if args.practitioner else None
+
+
 def cmd_allocate(args: argparse.Namespace) -> int:
     from pwdesk.services.allocation import allocate_audit
     from pwdesk.services.lookup import directory
@@ -118,7 +124,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
             args.week,
             people.child(args.child),
             people.auditor(args.leader),
-            people.practitioner(args.practitioner, args.team or "") if args.practitioner else None,
+            _practitioner_id(people, args),
             day(args.date),
         )
     if args.json:
@@ -139,7 +145,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             args.week,
             args.type,
             people.auditor(args.observer),
-            people.practitioner(args.practitioner, args.team or "") if args.practitioner else None,
+            _practitioner_id(people, args),
             day(args.date),
             people.child(args.child) if args.child else None,
         )

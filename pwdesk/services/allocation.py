@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import OBSERVATION_TYPES, TemplateKind
-from pwdesk.services.common import InvalidRecord, Saved, check_links, put
+from pwdesk.services.common import InvalidRecord, Saved, check_people, put
 from pwdesk.services.templates import TemplateCatalogue, catalogue
 from pwdesk.services.weeks import find_week
 from pwdesk.store.database import Database
@@ -52,8 +52,7 @@ def allocate_audit(
     """Give a child's case audit to a senior leader (again, to change who or when)."""
     week = find_week(db, week_code)
     with db.write() as session:
-        links = ((Child, child_id), (Practitioner, practitioner_id))
-        check_links(session, (*links, (Auditor, auditor_id)))
+        check_people(session, child_id, practitioner_id, auditor_id)
         existing = session.scalar(
             select(Allocation.id).where(
                 Allocation.week_id == week.id,
@@ -91,8 +90,7 @@ def schedule_observation(
         known = ", ".join(sorted(k for k in kinds if k))
         raise InvalidRecord(f"This week observes {known}; '{observation_type}' is not one of them.")
     with db.write() as session:
-        links = ((Child, child_id), (Practitioner, practitioner_id))
-        check_links(session, (*links, (Auditor, auditor_id)))
+        check_people(session, child_id, practitioner_id, auditor_id)
         fields = {
             "week_id": week.id,
             "kind": TemplateKind.OBSERVATION.value,

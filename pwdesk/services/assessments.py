@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from pwdesk.domain.answers import answer_problems, missing_required, value_of
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate, Item, TemplateKind
-from pwdesk.services.common import InvalidRecord, NotFound, Saved, check_links, get_live, put
+from pwdesk.services.common import InvalidRecord, NotFound, Saved, check_people, get_live, put
 from pwdesk.services.templates import UnknownTemplate, catalogue
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
@@ -82,8 +82,7 @@ def _check_links(session: Session, template: FormTemplate, draft: AssessmentDraf
     get_live(session, PracticeWeek, draft.week_id)
     if template.kind is TemplateKind.CASE_AUDIT and draft.child_id is None:
         raise InvalidRecord("A case audit must name the child whose case was discussed.")
-    links = ((Child, draft.child_id), (Practitioner, draft.practitioner_id))
-    check_links(session, (*links, (Auditor, draft.auditor_id)))
+    check_people(session, draft.child_id, draft.practitioner_id, draft.auditor_id)
 
 
 class SecondCaseAudit(InvalidRecord):
@@ -234,7 +233,7 @@ def complete_assessment(db: Database, record_id: str) -> Saved:
     )
 
 
-def records_of_week(session: Session, week_code: str) -> Select[Any]:
+def records_of_week(week_id: str) -> Select[Any]:
     """A week's live audits and observations, with whom they concern and who made them: the one
     query the record lists and the audits table start from."""
     return (
@@ -254,7 +253,7 @@ def records_of_week(session: Session, week_code: str) -> Select[Any]:
         .outerjoin(Child, Assessment.child_id == Child.id)
         .outerjoin(Practitioner, Assessment.practitioner_id == Practitioner.id)
         .outerjoin(Auditor, Assessment.auditor_id == Auditor.id)
-        .where(Assessment.week_id == week_id_in(session, week_code), Assessment.deleted.is_(False))
+        .where(Assessment.week_id == week_id, Assessment.deleted.is_(False))
     )
 
 
@@ -262,7 +261,7 @@ def list_records(db: Database, week_code: str) -> list[RecordRow]:
     """Every audit and observation of a week, audits first, then by date and case reference."""
     templates = catalogue(db)
     with db.read() as session:
-        rows = session.execute(records_of_week(session, week_code)).all()
+        rows = session.execute(records_of_week(week_id_in(session, week_code))).all()
     result = []
     for row in rows:
         template = templates.get(row.template_id, row.template_version)

@@ -233,8 +233,8 @@ class _Import:
     new: int = 0
     updated: int = 0
 
-    def child(self, row: _Row) -> str:
-        """Add the row's child, or bring the known one up to date; its id."""
+    def child(self, row: _Row) -> tuple[str, date | None]:
+        """Add the row's child, or bring the known one up to date; its id and date of birth."""
         try:
             existing: Child | None = self.session.get(Child, self.people.child(row.case_reference))
         except NoMatch:
@@ -253,7 +253,7 @@ class _Import:
         saved = put(self.session, self.db, Child, existing.id if existing else None, fields)
         self.new += existing is None
         self.updated += existing is not None and saved.changed
-        return saved.id
+        return saved.id, born
 
     def worker(self, row: _Row) -> None:
         """Add the row's allocated worker as a practitioner, unless one of that name is known."""
@@ -316,8 +316,8 @@ def import_cases(
         ).all()
         run = _Import(session, db, Directory.load(session), list(cohorts), week.starts_on)
         for row in rows:
-            child_id = run.child(row)
+            child_id, born = run.child(row)
             run.worker(row)
-            run.place(row, child_id, session.get_one(Child, child_id).date_of_birth)
+            run.place(row, child_id, born)
         db.log(session, "import-cases", detail=f"{path.name}: {len(rows)} rows into {week.code}")
     return CaseImport(week.code, len(rows), run.new, run.updated, run.placed, run.in_no_cohort)

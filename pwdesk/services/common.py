@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -20,7 +20,7 @@ from pwdesk.services.checks import (
     record_problems,
 )
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Versioned
+from pwdesk.store.models import Assessment, Auditor, Child, Practitioner, Versioned
 from pwdesk.store.records import (
     History,
     add_version,
@@ -94,9 +94,16 @@ def get_live(session: Session, model: type[RecordT], record_id: str) -> RecordT:
     return record
 
 
-def check_links(session: Session, links: Iterable[tuple[type[Versioned], str | None]]) -> None:
-    """Every record a new version points at exists and is not deleted, or NotFound."""
-    for model, record_id in links:
+def check_people(
+    session: Session, child_id: str | None, practitioner_id: str | None, auditor_id: str | None
+) -> None:
+    """Every child, practitioner and senior leader a record names exists and is not deleted, or
+    NotFound (None names nobody)."""
+    for model, record_id in (
+        (Child, child_id),
+        (Practitioner, practitioner_id),
+        (Auditor, auditor_id),
+    ):
         if record_id is not None:
             get_live(session, model, record_id)
 

@@ -48,7 +48,7 @@ def _export_rows(
         default_template = session.scalar(
             select(PracticeWeek.case_audit_template).where(PracticeWeek.id == week_id)
         )
-        query = records_of_week(session, week_code).where(Assessment.kind == CASE_AUDIT)
+        query = records_of_week(week_id).where(Assessment.kind == CASE_AUDIT)
         rows = session.execute(query).all()
     rows = sorted(rows, key=lambda r: (r.held_on or date.max, r.case_reference or "", r.id))
     used = [templates.get(r.template_id, r.template_version) for r in rows]

@@ -274,6 +274,14 @@ def audit_editor(qtbot: QtBot, db: Database, tmp_path: Path) -> tuple[RecordRow,
     return record, editor
 
 
+def type_and_fail_to_keep(qtbot: QtBot, editor: RecordEditor, typed: str) -> None:
+    """Type into the first evidence box while the database is held, and see the keep fail."""
+    box = next(b for b in editor.form.findChildren(QPlainTextEdit) if b.isEnabled())
+    with qtbot.waitSignal(editor.keep_failed, timeout=10_000):
+        qtbot.keyClicks(box, typed)
+        editor.keep_now()
+
+
 def hold_the_database(path: Path) -> Callable[[], None]:
     """Another connection takes the write lock, as a merge does; returns what lets it go."""
     import sqlcipher3.dbapi2 as sqlcipher
@@ -297,10 +305,7 @@ def test_a_failed_keep_stays_on_screen_and_is_retried_until_one_succeeds(
     try:
         _, editor = audit_editor(qtbot, db, tmp_path)
         release = hold_the_database(demo_path)
-        box = next(b for b in editor.form.findChildren(QPlainTextEdit) if b.isEnabled())
-        with qtbot.waitSignal(editor.keep_failed, timeout=10_000):
-            qtbot.keyClicks(box, " Typed while the database was busy.")
-            editor.keep_now()
+        type_and_fail_to_keep(qtbot, editor, " Typed while the database was busy.")
         qtbot.waitUntil(editor.keep_warning.isVisible, timeout=5_000)
         assert "not kept yet" in editor.keep_warning.text()
         assert "the database is busy: a merge is running" in editor.keep_warning.text()
@@ -475,10 +480,7 @@ def test_an_editor_closed_while_the_database_is_busy_retries_no_more_once_closed
     try:
         _, editor = audit_editor(qtbot, db, tmp_path)
         release = hold_the_database(demo_path)
-        box = next(b for b in editor.form.findChildren(QPlainTextEdit) if b.isEnabled())
-        with qtbot.waitSignal(editor.keep_failed, timeout=10_000):
-            qtbot.keyClicks(box, " Typed just before closing.")
-            editor.keep_now()
+        type_and_fail_to_keep(qtbot, editor, " Typed just before closing.")
         kept_after_close: list[bool] = []
         editor.draft_kept.connect(lambda: kept_after_close.append(True))
         editor.close()  # the save fails too: the database is still busy
