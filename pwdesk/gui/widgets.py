@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,10 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.errors import PwdeskError
+from pwdesk.gui.date_field import DateField
 from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.models import RowTableModel
 
 ERROR_INK = "#A4262C"
+
+
+class DateNotRead(PwdeskError):
+    """A date field holds text that is not a date."""
 
 
 def line(name: str, placeholder: str = "", *, secret: bool = False, width: int = 0) -> QLineEdit:
@@ -90,25 +94,22 @@ def sentence(error: BaseException, what: str) -> str:
     return f"{what}: {error}"
 
 
-def date_edit(name: str, day: date | None = None) -> QDateEdit:
-    """A date field with a calendar, showing dates as 17 Sep 2018."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
-    edit.setAccessibleName(name)
-    set_day(edit, day or date.today())
-    return edit
+def date_edit(name: str, day: date | None = None) -> DateField:
+    """A date field that reads 18/09/2018, 18 Sep 2018 and 2018-09-18, with a calendar."""
+    return DateField(name, day or date.today())
 
 
-def set_day(edit: QDateEdit, day: date) -> None:
+def set_day(edit: DateField, day: date) -> None:
     """Show ``day`` in a date field."""
-    edit.setDate(QDate(day.year, day.month, day.day))
+    edit.set_day(day)
 
 
-def day_of(edit: QDateEdit) -> date:
-    """The date a date field shows."""
-    picked = edit.date()
-    return date(picked.year(), picked.month(), picked.day())
+def day_of(edit: DateField) -> date:
+    """The date a date field reads as; DateNotRead, in one sentence, if it cannot be read."""
+    day = edit.day()
+    if day is None:
+        raise DateNotRead(edit.problem() or f"{edit.name}: not a date.")
+    return day
 
 
 def combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:

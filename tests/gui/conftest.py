@@ -1,12 +1,16 @@
-"""GUI tests run offscreen; pytest-qt fails any test that makes Qt print a warning."""
+"""GUI tests run offscreen on a 1366x768 laptop screen; pytest-qt fails any Qt warning."""
 
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 from pathlib import Path
+
+# The council laptop the windows must fit (laptop-screen.json); offscreen's own is 800x800.
+os.environ["QT_QPA_PLATFORM"] = (
+    f"offscreen:configfile={Path(__file__).with_name('laptop-screen.json')}"
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen"
+    else os.environ["QT_QPA_PLATFORM"]
+)
 
 import pytest
 from PySide6.QtCore import QEvent, Qt

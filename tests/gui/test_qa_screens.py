@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -42,8 +42,8 @@ def set_up_week(qtbot: QtBot, db: Database, tmp_path: Path) -> WeekSetupDialog:
     qtbot.keyClicks(dialog.code, "2019-03")
     qtbot.keyClicks(dialog.title, "Practice Week March 2019")
     qtbot.keyClicks(dialog.theme, "Permanence")
-    dialog.starts.setDate(QDate(2019, 3, 11))
-    dialog.ends.setDate(QDate(2019, 3, 15))
+    dialog.starts.set_day(date(2019, 3, 11))
+    dialog.ends.set_day(date(2019, 3, 15))
 
     qtbot.keyClicks(dialog.cohort_name, "Young, settled")
     dialog.rule_kind.setCurrentIndex(dialog.rule_kind.findData("age-under"))
@@ -57,8 +57,8 @@ def set_up_week(qtbot: QtBot, db: Database, tmp_path: Path) -> WeekSetupDialog:
     qtbot.keyClicks(dialog.cohort_name, "New in 2018")
     dialog.rule_kind.setCurrentIndex(dialog.rule_kind.findData("entered-care-between"))
     assert not dialog.rule_number.isEnabled()
-    dialog.rule_first.setDate(QDate(2018, 1, 1))
-    dialog.rule_last.setDate(QDate(2018, 12, 31))
+    dialog.rule_first.set_day(date(2018, 1, 1))
+    dialog.rule_last.set_day(date(2018, 12, 31))
     dialog.add_rule_button.click()
     dialog.add_cohort_button.click()
     assert dialog.cohort_model.rowCount() == 2
@@ -131,7 +131,7 @@ def test_allocations_reach_the_leaders_list(
     dialog.observation_kind.setCurrentIndex(dialog.observation_kind.findData("home-visit"))
     dialog.observer.setCurrentIndex(dialog.observer.findText("Pat Leader"))
     dialog.observed.setCurrentIndex(dialog.observed.findText("Jo Worker (Children in Care)"))
-    dialog.observation_date.setDate(QDate(2019, 3, 13))
+    dialog.observation_date.set_day(date(2019, 3, 13))
     dialog.schedule_button.click()
     dialog.child.setCurrentIndex(dialog.child.findText("CR900001"))
     dialog.leader.setCurrentIndex(dialog.leader.findText("Sam Other"))
