@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import FormTemplate
 from pwdesk.gui.list_page import ListPage
+from pwdesk.gui.screen import fit_to_screen
 from pwdesk.gui.todo_page import allocations_model
 from pwdesk.gui.widgets import buddy, combo, date_edit, day_of, error_label
 from pwdesk.services.allocation import allocate_audit, list_allocations, schedule_observation
@@ -66,6 +67,8 @@ class AllocationDialog(QDialog):
         )
         self.error = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # GNOME's theme calls it "&Close", whose Alt+C S&chedule already has; Esc closes it too.
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Close")
         buttons.rejected.connect(self.reject)
         parts = QHBoxLayout()
         parts.addWidget(audit_box)
@@ -75,6 +78,7 @@ class AllocationDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.allocations, 1)
         layout.addWidget(buttons)
+        fit_to_screen(self, 1000, 640)
         self.refresh()
 
     def _build_audit_box(self, week: WeekSummary, leaders: Choices, workers: Choices) -> QGroupBox:
@@ -164,7 +168,7 @@ class AllocationDialog(QDialog):
     def _run(self, work: Callable[[], Any]) -> None:
         try:
             work()
-        except PwdeskError as error:
+        except PwdeskError as error:  # DateNotRead among them: a planned date not readable
             self.error.setText(str(error))
             return
         self.error.clear()

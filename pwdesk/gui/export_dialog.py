@@ -35,6 +35,7 @@ from pwdesk.gui.package_files import (
     remember,
     remembered,
 )
+from pwdesk.gui.screen import fit_to_screen
 from pwdesk.gui.tasks import Task, run_with_progress
 from pwdesk.gui.widgets import buddy, combo, line, say, sentence, with_button
 from pwdesk.services.export import ExportResult, export_package
@@ -85,7 +86,7 @@ class ExportDialog(QDialog):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = self._build_buttons()
         self._build_layout(who, buttons)
-        self.resize(620, self.sizeHint().height())
+        fit_to_screen(self, 620, self.sizeHint().height())
         self._mode_changed()
 
     def _build_recipient(self) -> QGroupBox:

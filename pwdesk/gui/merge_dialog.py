@@ -98,7 +98,17 @@ class MergeDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(buttons)
         self.resize(640, self.sizeHint().height())
+        self._make_merge_the_default()
         self._files_changed()
+
+    def _make_merge_the_default(self) -> None:
+        # A dialog's push buttons are "auto default": the one last focused takes Enter. After the
+        # file picker closes, focus is back on Add files…, so Enter opened the picker again
+        # instead of merging. Merge takes Enter (and Trust and merge, once it is offered and
+        # focused); the others still answer Space and their Alt keys.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(button in (self.merge_button, self.trust_button))
+        self.merge_button.setDefault(True)
 
     def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox()
@@ -112,7 +122,6 @@ class MergeDialog(QDialog):
         self.trust_button.clicked.connect(self.trust_and_merge)
         self.trust_button.hide()
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.merge_button.setDefault(True)
         buttons.accepted.connect(self.merge)
         buttons.rejected.connect(self.reject)
         return buttons

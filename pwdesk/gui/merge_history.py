@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.models import Column, RowTableModel
+from pwdesk.gui.screen import fit_to_screen
 from pwdesk.services.signers import MergeRecord, merge_history
 from pwdesk.store.database import Database
 
@@ -41,7 +42,7 @@ class MergeHistoryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.page, 1)
         layout.addWidget(buttons)
-        self.resize(820, 420)
+        fit_to_screen(self, 820, 420)
         self.refresh()
 
     def refresh(self) -> None:

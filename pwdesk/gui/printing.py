@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from pwdesk.gui.screen import fit_to_screen
 from pwdesk.services.files import write_atomically
 
 PDF_POINTS_PER_INCH = 72
@@ -119,20 +120,24 @@ class PdfPreview(QPrintPreviewDialog):
         self.sheet_printer = printer
         self.pdf = pdf
         self.setWindowTitle(f"{document} — {subject}")
-        self.resize(900, 1000)  # the default is too small to read a page or show the toolbar
+        # The default is too small to read a page; 900x1000 would hide the buttons on a laptop.
+        fit_to_screen(self, 900, 1000)
         self.paintRequested.connect(self._paint)
 
     def _paint(self, printer: QPrinter) -> None:
         render_pdf(self.pdf, printer)
 
 
-def choose_pdf_path(parent: QWidget | None, suggested_name: str) -> Path | None:
-    """Ask where to save a PDF, starting in the user's documents; None if cancelled."""
+def choose_pdf_path(
+    parent: QWidget | None, suggested_name: str, title: str = "Save the feedback sheet as PDF"
+) -> Path | None:
+    """Ask where to save a PDF, starting in the user's documents; None if cancelled.
+
+    ``title`` says what is being saved, e.g. "Save the report as PDF".
+    """
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     start = str(Path(folder) / suggested_name) if folder else suggested_name
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent, "Save feedback sheet as PDF", start, "PDF documents (*.pdf)"
-    )
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, start, "PDF documents (*.pdf)")
     return Path(chosen) if chosen else None
 
 
@@ -144,9 +149,14 @@ def save_pdf(pdf: bytes, path: Path) -> Path:
     return path
 
 
-def save_pdf_dialog(parent: QWidget | None, pdf: bytes, suggested_name: str) -> Path | None:
+def save_pdf_dialog(
+    parent: QWidget | None,
+    pdf: bytes,
+    suggested_name: str,
+    title: str = "Save the feedback sheet as PDF",
+) -> Path | None:
     """Ask where to save ``pdf``, then save it there; the path, or None if cancelled."""
-    path = choose_pdf_path(parent, suggested_name)
+    path = choose_pdf_path(parent, suggested_name, title)
     return save_pdf(pdf, path) if path is not None else None
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -51,7 +52,10 @@ class SettingsDialog(QDialog):
         form.addRow("Your &role:", self.user_role)
         form.addRow("&Device name:", self.device_name)
         form.addRow("Protective &marking:", self.marking)
-        form.addRow("&Logo:", logo_row)
+        # A row holding a layout has no buddy, so Qt would show "&Logo:" literally.
+        logo_label = QLabel("&Logo:")
+        logo_label.setBuddy(self.logo)
+        form.addRow(logo_label, logo_row)
         form.addRow("This database &is:", self.role)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -146,7 +146,9 @@ class CreateDatabaseDialog(_PassphraseDialog):
 
     def _rate(self, text: str) -> None:
         level, hint = passphrase_strength(text)
-        self.strength.setText(("Weak", "Fair", "Strong")[level] + " — " + hint if text else hint)
+        # The strong hint already says "Strong."; prefixing the level would say it twice.
+        label = ("Weak", "Fair", "")[level]
+        self.strength.setText(f"{label} — {hint}" if text and label else hint)
         self.strength.setObjectName(("weak", "fair", "strong")[level])
         self.strength.style().unpolish(self.strength)
         self.strength.style().polish(self.strength)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -29,9 +30,11 @@ from pwdesk.domain.cohorts import (
     InCareAtLeast,
     describe_rules,
 )
+from pwdesk.domain.dates import short_date
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.templates import TemplateKind
 from pwdesk.gui.models import Column, RowTableModel
+from pwdesk.gui.screen import fit_to_screen
 from pwdesk.gui.widgets import buddy, combo, date_edit, day_of, error_label, line, table
 from pwdesk.services.cases import CaseImport, import_cases
 from pwdesk.services.sheets import TableError
@@ -71,6 +74,16 @@ def case_import_summary(result: CaseImport) -> str:
     return "\n".join(lines)
 
 
+def ends_before_start(first: date, last: date) -> str:
+    """Why a week from ``first`` to ``last`` cannot be, in one sentence; "" if it can."""
+    if last >= first:
+        return ""
+    return (
+        f"The last day ({short_date(last)}) is before the first day ({short_date(first)}): "
+        "a Practice Week cannot end before it starts."
+    )
+
+
 class WeekSetupDialog(QDialog):
     """Set up a Practice Week with its cohorts, then bring in its case list."""
 
@@ -88,6 +101,8 @@ class WeekSetupDialog(QDialog):
         self.import_box = self._build_import_box()
         self.error = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # GNOME's theme calls it "&Close", whose Alt+C &Code already has; Esc closes it too.
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Close")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(week_form)
@@ -97,6 +112,9 @@ class WeekSetupDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._rule_kind_changed()
+        for field in (self.starts, self.ends):
+            field.dateChanged.connect(self._dates_changed)
+        fit_to_screen(self, 900, 700)
 
     def _build_week_form(self) -> QFormLayout:
         """The week itself: code, title, theme, dates, and the forms it uses."""
@@ -166,7 +184,7 @@ class WeekSetupDialog(QDialog):
             rule_row.addWidget(widget)
         cohort_form = QFormLayout()
         cohort_form.addRow(buddy("Cohort &name:", self.cohort_name), self.cohort_name)
-        cohort_form.addRow("Rule:", rule_row)
+        cohort_form.addRow(buddy("Rule (&kind):", self.rule_kind), rule_row)
         cohort_form.addRow("Its rules:", self.rules_text)
         cohort_form.addRow("", self.add_cohort_button)
         cohort_form.addRow(self.cohort_table)
@@ -213,7 +231,11 @@ class WeekSetupDialog(QDialog):
         elif kind == "in-care-at-least":
             rule = InCareAtLeast(self.rule_number.value())
         else:
-            first, last = day_of(self.rule_first), day_of(self.rule_last)
+            try:
+                first, last = day_of(self.rule_first), day_of(self.rule_last)
+            except PwdeskError as error:  # DateNotRead: the field says which and how to type
+                self.error.setText(str(error))
+                return
             if last < first:
                 self.error.setText("The second date of the rule is before the first.")
                 return
@@ -240,6 +262,15 @@ class WeekSetupDialog(QDialog):
 
     # --- the week ----------------------------------------------------------------------------
 
+    def _dates_changed(self) -> None:
+        """Say at once when the last day is put before the first; Create refuses it too."""
+        first, last = self.starts.day(), self.ends.day()
+        backwards = ends_before_start(first, last) if first and last else ""
+        if backwards:
+            self.error.setText(backwards)
+        elif self.error.text().startswith("The last day ("):
+            self.error.clear()  # only the complaint about the dates: others stay until acted on
+
     def details(self) -> WeekDetails:
         """The week as typed."""
         observations = [
@@ -261,7 +292,16 @@ class WeekSetupDialog(QDialog):
 
     def create_week_and_cohorts(self) -> None:
         """Create the week, then its cohorts; then the case list can be imported."""
-        details = self.details()
+        try:
+            details = self.details()
+        except PwdeskError as error:  # DateNotRead: a date field that cannot be read
+            self.error.setText(str(error))
+            return
+        backwards = ends_before_start(details.starts_on, details.ends_on)
+        if backwards:
+            self.error.setText(backwards)
+            self.ends.setFocus()
+            return
         cohorts = [
             CohortDetails(cohort.name, tuple(rule.to_dict() for rule in cohort.rules))
             for cohort in self.cohorts

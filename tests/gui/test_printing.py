@@ -202,20 +202,24 @@ def test_save_pdf_writes_a_readable_file(
     assert editor.feedback_file_name() == name
     offered: list[str] = []
 
-    def choose(_parent: object, suggested: str) -> Path:
+    titles: list[str] = []
+
+    def choose(_parent: object, suggested: str, title: str) -> Path:
         offered.append(suggested)
+        titles.append(title)
         return tmp_path / "for Kwame"  # typed without the extension
 
     monkeypatch.setattr(printing, "choose_pdf_path", choose)
     qtbot.mouseClick(editor.pdf_button, Qt.MouseButton.LeftButton)
     assert offered == [name]
+    assert titles == ["Save the feedback sheet as PDF"]
     written = tmp_path / "for Kwame.pdf"
     [page] = pages_of(written).pages
     assert audit.case_reference is not None
     assert audit.case_reference in page.extract_text()
     assert "for Kwame.pdf" in editor.state_line.text()
 
-    monkeypatch.setattr(printing, "choose_pdf_path", lambda _parent, _name: None)
+    monkeypatch.setattr(printing, "choose_pdf_path", lambda _parent, _name, _title: None)
     assert editor.save_feedback_pdf() is None  # cancelled
     editor.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from pwdesk.gui.settings_dialog import SettingsDialog
@@ -40,3 +41,16 @@ def test_settings_are_typed_saved_and_used(qtbot: QtBot, db: Database) -> None:
         version = session.get(RecordVersion, child.version)
         assert version is not None
         assert version.author == "Siân Pritchard"
+
+
+def test_no_settings_label_shows_a_literal_ampersand(qtbot: QtBot, db: Database) -> None:
+    dialog = SettingsDialog(load_settings(db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+    assert "&Logo:" in texts
+    for label in dialog.findChildren(QLabel):
+        if label.isVisible():
+            # A mnemonic is only processed on a label with a buddy; otherwise "&" shows.
+            assert "&" not in label.text().replace("&&", "") or label.buddy() is not None

@@ -68,3 +68,10 @@ def test_a_wrong_passphrase_says_so_and_the_right_one_unlocks(
 )
 def test_the_strength_hint_favours_length(passphrase: str, level: int) -> None:
     assert passphrase_strength(passphrase)[0] == level
+
+
+def test_a_strong_passphrase_says_strong_once(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = CreateDatabaseDialog(tmp_path / "new.pwdesk")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.passphrase, "correct horse battery staple")
+    assert dialog.strength.text().count("Strong") == 1
