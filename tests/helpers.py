@@ -11,6 +11,8 @@ from typing import Any
 
 from pwdesk.domain.answers import answer
 from pwdesk.domain.templates import FormTemplate
+from pwdesk.services.assessments import RecordRow, list_records
+from pwdesk.services.moderation import moderation_of
 from pwdesk.services.people import (
     AuditorDetails,
     ChildDetails,
@@ -58,3 +60,16 @@ def graded_answers(
     answers["strengths"] = answer("Fictional strengths.")
     answers["areas-for-development"] = answer("Fictional areas for development.")
     return answers
+
+
+def unmoderated_audit(db: Database) -> RecordRow:
+    """A completed case audit of the demo week, with its people, that nobody has moderated."""
+    return next(
+        r
+        for r in list_records(db, "2018-09")
+        if r.kind == "case-audit"
+        and r.status == "completed"
+        and r.auditor
+        and r.practitioner
+        and moderation_of(db, r.id) is None
+    )

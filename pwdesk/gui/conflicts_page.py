@@ -38,13 +38,15 @@ from pwdesk.store.database import Database
 
 
 def conflicts_model() -> RowTableModel:
-    """Records in conflict: what, which, how many versions, by whom, latest change."""
+    """Records in conflict: what, which, how many versions, by whom, on which devices, and the
+    latest change."""
     return RowTableModel(
         [
             Column("Record", lambda r: r.kind),
             Column("Which", lambda r: r.description),
             Column("Versions", lambda r: len(r.conflict.versions)),
             Column("Changed by", lambda r: r.authors),
+            Column("On", lambda r: r.devices),
             Column("Latest change", lambda r: r.latest),
         ],
         lambda r: r.record_id,
@@ -65,6 +67,9 @@ class ConflictsPage(QWidget):
         self.db = db
         self.view = ConflictsView()
         self.comparison: VersionComparison | None = None
+        # Show the first record by itself, until a resolution: then the pane stays clear until
+        # the QA officer picks the next record, so the one resolved never seems to linger.
+        self.pick_first = True
         self.heading = QLabel("Records in conflict")
         self.heading.setObjectName("heading")
         intro = QLabel(
@@ -115,7 +120,7 @@ class ConflictsPage(QWidget):
         self.area.setAccessibleName("Versions side by side")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.resolve_button = QPushButton("&Resolve")
+        self.resolve_button = QPushButton("Res&olve")
         self.resolve_button.setAccessibleName("Resolve the conflict")
         self.resolve_button.clicked.connect(self.resolve)
         actions = QHBoxLayout()
@@ -158,9 +163,10 @@ class ConflictsPage(QWidget):
         ids = self.model.row_ids()
         if selected is not None and selected.record_id in ids:
             self.select(selected.record_id)
-        elif ids:
+        elif ids and self.pick_first:
             self.select(ids[0])
         else:
+            self.table.clearSelection()
             self._show_selected()
         self.table.setVisible(bool(ids))
         self.empty.setVisible(not ids)
@@ -181,6 +187,8 @@ class ConflictsPage(QWidget):
         return self.comparison.conflict if self.comparison is not None else None
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self.table.selectionModel().hasSelection():
+            self.pick_first = True  # a record chosen: later loads may show one by themselves
         self._show_selected()
 
     def _current_conflict(self) -> Conflict | None:
@@ -237,6 +245,7 @@ class ConflictsPage(QWidget):
             say(self.message, str(error), "error")
             return None
         self.comparison = None
+        self.pick_first = False
         self.refresh()
         say(self.message, "Resolved: the record now holds the values you kept.", "muted")
         self.resolved.emit(record_id)

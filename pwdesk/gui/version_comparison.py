@@ -20,8 +20,10 @@ from pwdesk.services.conflict_view import (
     DIFFERS,
     ConflictsView,
     answer_text,
-    answers_text,
+    answers_summary,
     answers_that_differ,
+    device_text,
+    differing_answers_text,
     field_label,
     field_text,
     in_form_order,
@@ -37,12 +39,11 @@ KEPT_TINT = "#DCEFD9"
 KEPT_EDGE = "#1B5E20"
 
 
-def _version_heading(number: int, version: ConflictVersion, shown: bool) -> str:
-    where = "this device" if version.local else f"device {version.device_id[:8]}"
+def _version_heading(number: int, version: ConflictVersion, shown: bool, where: str) -> str:
     lines = [
         f"<b>Version {number}</b>" + (" (shown meanwhile)" if shown else ""),
-        html.escape(version.author),
-        where,
+        html.escape(version.author, quote=False),
+        f"on {html.escape(where, quote=False)}",  # a name from a package: never markup
         when(version.created_at),
     ]
     if version.deleted:
@@ -94,7 +95,9 @@ class VersionComparison(QWidget):
         field_heading = QLabel("<b>Field</b>")
         grid.addWidget(field_heading, 0, 0, Qt.AlignmentFlag.AlignBottom)
         for column, version in enumerate(self.versions, start=1):
-            heading = QLabel(_version_heading(column, version, version.id == self.conflict.shown))
+            where = device_text(version, self._view)
+            shown = version.id == self.conflict.shown
+            heading = QLabel(_version_heading(column, version, shown, where))
             heading.setTextFormat(Qt.TextFormat.RichText)
             heading.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
             grid.addWidget(heading, 0, column)
@@ -208,11 +211,13 @@ class VersionComparison(QWidget):
         """A field's cell text, and for answers every one of them, for the tooltip."""
         value = version.content.get(name)
         if isinstance(value, Mapping) and name in ("answers", "grades"):
+            clashing = {
+                c.removeprefix(name + ".") for c in self.differing if c.startswith(name + ".")
+            }
             changed = answers_that_differ(every)
-            text = f"{len(value)} answers" + (
-                ", the same in every version." if not changed else f"; {len(changed)} differ."
-            )
-            return text, answers_text(value, template_of(version, self._view), changed)
+            # The tooltip lists only what differs: a dozen identical paragraphs would hide it.
+            form = template_of(version, self._view)
+            return answers_summary(every, clashing), differing_answers_text(value, form, changed)
         return field_text(name, version, self._view), ""
 
     def _agreement(self, name: str, every: Sequence[Any]) -> QLabel:

@@ -1,7 +1,7 @@
 """What the Conflicts view shows, read and worded without Qt: the records in conflict with the
 names and forms their versions need, and each field and answer as people read it.
 
-Differing answers are marked ≠; an empty value reads as a dash.
+Differing answers are marked ≠; an empty value reads as a dash; devices go by their names.
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate, TemplateKind
 from pwdesk.services.conflicts import Conflict, ConflictVersion, list_conflicts
 from pwdesk.services.people import list_auditors, list_children, list_practitioners
 from pwdesk.services.templates import UnknownTemplate, catalogue
 from pwdesk.services.weeks import list_weeks
 from pwdesk.store.database import Database
+from pwdesk.store.models import Signer
 
 DIFFERS = "≠"
 NO_VALUE = "—"
@@ -66,6 +69,29 @@ class ConflictsView:
     conflicts: list[Conflict] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # record id -> what people call it
     templates: dict[tuple[str, int], FormTemplate] = field(default_factory=dict)
+    devices: dict[str, str] = field(default_factory=dict)  # device id -> the device's name
+
+
+def device_names(db: Database) -> dict[str, str]:
+    """The name of every device this database knows by id: its own, and each whose packages
+    it trusted (a signer is pinned to the device id it was trusted for)."""
+    with db.read() as session:
+        signers = session.execute(
+            select(Signer.device_id, Signer.device_name).where(Signer.device_id.is_not(None))
+        ).all()
+    names = {str(device_id): name for device_id, name in signers if name}
+    if db.identity.device_name:
+        names[db.identity.device_id] = db.identity.device_name
+    return names
+
+
+def device_text(version: ConflictVersion, view: ConflictsView) -> str:
+    """Where a version was made, by the device's name ("this device" for our own); a device
+    known only by id (its package came through another store) by the start of its id."""
+    name = view.devices.get(version.device_id, "")
+    if version.local:
+        return f"this device ({name})" if name else "this device"
+    return name or f"a device not seen here (id {version.device_id[:8]})"
 
 
 def _template_key(version: ConflictVersion) -> tuple[str, int] | None:
@@ -93,7 +119,7 @@ def load_conflicts(db: Database) -> ConflictsView:
             if key is not None and key not in templates:
                 with suppress(UnknownTemplate):
                     templates[key] = forms.get(*key)
-    return ConflictsView(conflicts, names, templates)
+    return ConflictsView(conflicts, names, templates, device_names(db))
 
 
 def template_of(version: ConflictVersion, view: ConflictsView) -> FormTemplate | None:
@@ -130,21 +156,40 @@ def in_form_order(keys: Iterable[str], template: FormTemplate | None) -> list[st
     return [key for key in order if key in wanted] + sorted(wanted - set(order))
 
 
+def _as_shown(answer: Any) -> tuple[str, str]:
+    """An answer as a reader sees it: its value and its note, an empty one the same as none."""
+    value, note = answer, ""
+    if isinstance(answer, Mapping):
+        value, note = answer.get("value"), str(answer.get("note") or "").strip()
+    return ("" if value in (None, "", [], {}) else repr(value)), note
+
+
 def answers_that_differ(values: Iterable[Any]) -> set[str]:
-    """The item ids whose answers differ between versions' answer maps (none counts as empty)."""
+    """The item ids whose answers read differently between versions' answer maps: another
+    value or another note. An answer missing and one left empty read the same, so do not
+    count."""
     maps = [value if isinstance(value, Mapping) else {} for value in values]
     keys = {key for answers in maps for key in answers}
-    return {key for key in keys if len({repr(answers.get(key)) for answers in maps}) > 1}
+    return {key for key in keys if len({_as_shown(answers.get(key)) for answers in maps}) > 1}
 
 
-def answers_text(
-    answers: Mapping[str, Any], template: FormTemplate | None, differing: set[str]
-) -> str:
-    """Every answer, one per line in form order; those that differ between versions marked ≠."""
-    return "\n".join(
-        (f"{DIFFERS} " if key in differing else "") + answer_text(template, key, answers[key])
-        for key in in_form_order(answers, template)
-    )
+def answers_summary(every: Iterable[Any], clashing: set[str]) -> str:
+    """How the versions' answers compare, in words: "17 of 27 answers differ between the
+    versions: 1 was changed in both (choose it above), 16 in one only (combined)"."""
+    maps = [value if isinstance(value, Mapping) else {} for value in every]
+    total = len({key for answers in maps for key in answers})
+    differing = answers_that_differ(maps)
+    if not differing:
+        return f"{total} answer{'s' if total != 1 else ''}, the same in every version."
+    both = len(differing & clashing)
+    one = len(differing) - both
+    text = f"{len(differing)} of {total} answers differ between the versions"
+    parts = []
+    if both:
+        parts.append(f"{both} changed in more than one (choose above)")
+    if one:
+        parts.append(f"{one} changed in one version only (combined)")
+    return text + (": " + "; ".join(parts) if parts else "") + "."
 
 
 def differing_answers_text(
@@ -232,6 +277,7 @@ class ConflictRow:
     description: str
     authors: str
     latest: str
+    devices: str = ""  # where the versions were made, by the devices' names
 
     @property
     def record_id(self) -> str:
@@ -248,6 +294,7 @@ def conflict_rows(view: ConflictsView) -> list[ConflictRow]:
             describe(conflict, view),
             ", ".join(dict.fromkeys(v.author for v in conflict.versions)),
             max(v.created_at for v in conflict.versions).astimezone().strftime("%Y-%m-%d %H:%M"),
+            ", ".join(dict.fromkeys(device_text(v, view) for v in conflict.versions)),
         )
         for conflict in view.conflicts
     ]

@@ -10,13 +10,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pwdesk.domain.answers import value_of
+from pwdesk.domain.answers import note_of, value_of
 from pwdesk.domain.statuses import Status
-from pwdesk.domain.templates import TemplateKind
+from pwdesk.domain.templates import FormTemplate, ItemType, TemplateKind
 from pwdesk.services.common import InvalidRecord, Saved, get_live, put
 from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Moderation
+from pwdesk.store.models import Assessment, Auditor, Child, Moderation, PracticeWeek, Practitioner
 
 
 @dataclass(frozen=True)
@@ -124,3 +124,82 @@ def moderation_of(db: Database, record_id: str) -> ModerationView | None:
             note=found.note,
             version=found.head,
         )
+
+
+# --- what the moderation screen shows ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditedGrade:
+    """One graded item as the auditor left it: the grade (None if not graded, or not a grade of
+    the form's scale) and the evidence written for it."""
+
+    item_id: str
+    label: str
+    section: str
+    grade: str | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ModerationCase:
+    """A completed audit as the moderator reviews it: whose case, who audited it and when, each
+    graded item with the auditor's grade and evidence, and the moderation saved so far."""
+
+    record_id: str
+    template: FormTemplate
+    week_code: str
+    case_reference: str
+    practitioner: str  # "" when the audit names no practitioner
+    auditor: str  # "" when it names no senior leader
+    held_on: date | None
+    status: str
+    items: tuple[AuditedGrade, ...]
+    saved: ModerationView | None
+
+
+def _names_of(session: Session, record: Assessment) -> tuple[str, str, str, str]:
+    """The week's code, the child's case reference, "practitioner (team)" and the auditor."""
+    week = session.get(PracticeWeek, record.week_id)
+    child = session.get(Child, record.child_id) if record.child_id else None
+    worker = session.get(Practitioner, record.practitioner_id) if record.practitioner_id else None
+    leader = session.get(Auditor, record.auditor_id) if record.auditor_id else None
+    practitioner = ""
+    if worker is not None:
+        practitioner = f"{worker.name} ({worker.team})" if worker.team else worker.name
+    return (
+        week.code if week is not None else "",
+        child.case_reference if child is not None else "",
+        practitioner,
+        leader.name if leader is not None else "",
+    )
+
+
+def moderation_case(db: Database, record_id: str) -> ModerationCase:
+    """Everything the moderation screen shows for one audit, read in one go."""
+    with db.read() as session:
+        record = get_live(session, Assessment, record_id)
+        template = catalogue(db).get(record.template_id, record.template_version)
+        week_code, case_reference, practitioner, auditor = _names_of(session, record)
+        answers, held_on, status = dict(record.answers), record.held_on, record.status
+    items = []
+    for section in template.sections:
+        for item in section.items:
+            if item.type is not ItemType.GRADE:
+                continue
+            given = value_of(answers, item.id)
+            grade = given if isinstance(given, str) and template.scale.knows(given) else None
+            evidence = note_of(answers, item.id).strip()
+            items.append(AuditedGrade(item.id, item.label, section.title, grade, evidence))
+    return ModerationCase(
+        record_id=record_id,
+        template=template,
+        week_code=week_code,
+        case_reference=case_reference,
+        practitioner=practitioner,
+        auditor=auditor,
+        held_on=held_on,
+        status=status,
+        items=tuple(items),
+        saved=moderation_of(db, record_id),
+    )
