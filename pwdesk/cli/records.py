@@ -19,10 +19,17 @@ from pwdesk.cli.common import (
     opened,
     table,
 )
+from pwdesk.domain.errors import PwdeskError
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from pwdesk.gui.app import run  # Qt loads only for the desktop window
+    try:
+        from pwdesk.gui.app import run  # Qt loads only for the desktop window
+    except ImportError as error:  # a library Qt itself links to (libEGL, libfontconfig…)
+        raise PwdeskError(
+            f"The desktop window cannot open: Qt could not load ({error}); see the README's "
+            "system requirements."
+        ) from error
 
     if args.database_url:
         return run(url=args.database_url)

@@ -13,10 +13,16 @@ from pwdesk import __version__
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.gui.failures import install_failure_handler
 from pwdesk.gui.main_window import MainWindow, settings_file
+from pwdesk.gui.system_libraries import missing_libraries_sentence
+from pwdesk.gui.theme import themed_style
 from pwdesk.gui.unlock import CreateDatabaseDialog, UnlockDialog
 from pwdesk.resources import resource_path
 from pwdesk.services.locations import config_folder, default_database_path, log_folder
 from pwdesk.services.stores import open_store, shown_location
+
+
+class SystemLibraryMissing(PwdeskError):
+    """A system library the desktop window needs is not installed."""
 
 
 def application() -> QApplication:
@@ -30,7 +36,7 @@ def application() -> QApplication:
     app.setWindowIcon(QIcon(str(resource_path("icons", "pwdesk.png"))))
     style = resource_path("style.qss")
     if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+        app.setStyleSheet(themed_style(style.read_text(encoding="utf-8")))
     return app
 
 
@@ -61,6 +67,9 @@ def run(db_path: Path | None = None, url: str | None = None) -> int:
     With ``url`` the store is on a database server: no passphrase is asked for, since the
     server's own login is in the URL.
     """
+    missing = missing_libraries_sentence()
+    if missing is not None:  # Qt's X11 plugin would abort with a message naming no library
+        raise SystemLibraryMissing(missing)
     app = application()
     install_failure_handler(log_folder())
     if url is not None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.dates import parse_date
+from pwdesk.gui.theme import error_text
 
 ERROR = "#B3261E"  # text of a value that will not be kept; always paired with words saying why
 
@@ -110,7 +111,7 @@ class ActionsModel(QAbstractTableModel):
             return row.cell(column)
         bad_date = column == DUE_COLUMN and row.has_bad_date()
         if role == Qt.ItemDataRole.ForegroundRole and bad_date:
-            return QColor(ERROR)
+            return QColor(error_text())
         if role == Qt.ItemDataRole.ToolTipRole:
             if bad_date:
                 return f"“{row.due_text.strip()}” is not a date. {_DATE_HINT}"
@@ -260,7 +261,7 @@ class ActionsEditor(QWidget):
 
         self._problems = QLabel(self)
         self._problems.setWordWrap(True)
-        self._problems.setStyleSheet(f"color: {ERROR};")
+        self._problems.setStyleSheet(f"color: {error_text()};")
         self._problems.hide()
 
         self._add = QPushButton("Add action", self)

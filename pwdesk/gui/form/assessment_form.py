@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from pwdesk.domain.templates import FormTemplate, Item, Section
 from pwdesk.gui.form.actions_editor import ERROR, ActionLine, ActionsEditor
 from pwdesk.gui.form.item_editors import ActionsItemEditor, ItemEditor, item_editor
+from pwdesk.gui.theme import accent_text, error_text, muted_text
 from pwdesk.gui.widgets import scaled_font
-from pwdesk.palette import ACCENT, INK, MUTED, RULE
 
 _PAGE_WIDTH = 980  # beyond this, lines of text get too long to read comfortably
 
@@ -36,7 +36,7 @@ def _muted_label(text: str, font: QFont) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setFont(font)
-    label.setStyleSheet(f"color: {MUTED};")
+    label.setStyleSheet(f"color: {muted_text()};")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
 
@@ -64,7 +64,8 @@ class _ItemView:
                 "&nbsp;Required&nbsp;</span>"
             )
         self.label.setText(text)
-        self.label.setStyleSheet(f"color: {ERROR if missing else INK};")
+        # Unanswered: red for the theme; answered: the theme's own text colour.
+        self.label.setStyleSheet(f"color: {error_text()};" if missing else "")
 
 
 class AssessmentForm(QScrollArea):
@@ -194,7 +195,6 @@ class AssessmentForm(QScrollArea):
         title = QLabel(self._template.title)
         title.setFont(self._fonts["title"])
         title.setWordWrap(True)
-        title.setStyleSheet(f"color: {INK};")
         column.addWidget(title)
         if self._template.description:
             column.addSpacing(6)
@@ -210,14 +210,14 @@ class AssessmentForm(QScrollArea):
         layout.setSpacing(0)
         title = QLabel(section.title)
         title.setFont(self._fonts["section"])
-        title.setStyleSheet(f"color: {ACCENT};")
+        title.setStyleSheet(f"color: {accent_text()};")
         title.setWordWrap(True)
         layout.addWidget(title)
         layout.addSpacing(4)
         rule = QFrame()
         rule.setFrameShape(QFrame.Shape.NoFrame)
         rule.setFixedHeight(1)
-        rule.setStyleSheet(f"background: {RULE};")
+        rule.setStyleSheet("background: palette(mid);")
         layout.addWidget(rule)
         if section.help:
             layout.addSpacing(6)

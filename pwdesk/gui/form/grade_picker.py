@@ -15,7 +15,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from pwdesk.domain.grades import NOT_APPLICABLE_ID, GradeScale
-from pwdesk.palette import ACCENT, INK, RULE, grade_colours
+from pwdesk.palette import ACCENT, grade_colours
 
 _FOCUS_MARGIN = 4  # room around the buttons for the focus frame
 _TICK = "\N{CHECK MARK} "  # the picked grade is marked by a tick as well as by its fill
@@ -153,9 +153,11 @@ class GradePicker(QWidget):
 
 
 def _button_style(fill: str, text: str) -> str:
-    """A white button with the grade's colour as a stripe; filled with it when picked."""
+    """A button in the theme's input colours, bordered, with the grade's colour as a stripe;
+    filled with that colour (its words in the grade's text colour) when picked."""
     return (
-        f"QPushButton {{ background: #FFFFFF; color: {INK}; border: 1px solid {RULE};"
+        "QPushButton { background: palette(base); color: palette(text);"
+        " border: 1px solid palette(mid);"
         f" border-left: 6px solid {fill}; padding: 4px 10px; }}"
         f" QPushButton:hover {{ border-color: {fill}; }}"
         f" QPushButton:checked {{ background: {fill}; color: {text}; border: 1px solid {fill};"

@@ -26,8 +26,9 @@ from pwdesk.domain.answers import answer
 from pwdesk.domain.dates import parse_date
 from pwdesk.domain.grades import GradeScale
 from pwdesk.domain.templates import YES_NO_ANSWERS, Item, ItemType
-from pwdesk.gui.form.actions_editor import ERROR, ActionsEditor
+from pwdesk.gui.form.actions_editor import ActionsEditor
 from pwdesk.gui.form.grade_picker import GradePicker
+from pwdesk.gui.theme import error_text
 
 Entry = Mapping[str, Any]
 EVIDENCE_LINES = 3
@@ -195,7 +196,7 @@ class DateEditor(ItemEditor):
         self.edit.setMaxLength(10)
         self.edit.setFixedWidth(self.edit.fontMetrics().horizontalAdvance("YYYY-MM-DD") + 28)
         self.problem = QLabel(f"Not a date. {DATE_HINT}")
-        self.problem.setStyleSheet(f"color: {ERROR};")
+        self.problem.setStyleSheet(f"color: {error_text()};")
         self.problem.hide()
         self.layout.addWidget(self.edit)
         self.layout.addWidget(self.problem, 1)
@@ -216,7 +217,7 @@ class DateEditor(ItemEditor):
         valid = self.is_valid()
         palette = QPalette(self.plain_palette)
         if not valid:
-            palette.setColor(QPalette.ColorRole.Text, QColor(ERROR))
+            palette.setColor(QPalette.ColorRole.Text, QColor(error_text()))
         self.edit.setPalette(palette)
         self.edit.setToolTip("" if valid else f"Not a date. {DATE_HINT}")
         self.problem.setVisible(not valid)
