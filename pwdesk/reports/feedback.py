@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -179,13 +179,20 @@ class FeedbackSheet(PwdeskDocument):
         ]
         rows: list[list[Any]] = [header]
         fills: list[tuple[Any, ...]] = []
-        for row, line in enumerate(content.aspects, start=1):
+        # The overall grade closes the table, so its evidence is printed with the others'.
+        lines = [*content.aspects, replace(content.overall, label="Overall grade")]
+        for row, line in enumerate(lines, start=1):
             fill, ink = grade_colours(line.grade_id or "", content.scale_ids)
             grade = Paragraph(
                 f"<font color='{ink}'><b>{escape(line.grade_label)}</b></font>",
                 self.styles["Small"],
             )
-            rows.append([self._p(line.label), grade, self._p(line.evidence or "–")])
+            label = escape(line.label)
+            if row == len(lines):
+                label = f"<b>{label}</b>"
+            rows.append(
+                [Paragraph(label, self._style("Small")), grade, self._p(line.evidence or "–")]
+            )
             if line.grade_id:
                 fills.append(("BACKGROUND", (1, row), (1, row), colors.HexColor(fill)))
         evidence_width = self.body_width - self.aspect_width - self.grade_width

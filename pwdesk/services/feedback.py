@@ -78,9 +78,11 @@ def feedback_content(db: Database, record_id: str) -> FeedbackContent:
     for item in template.items():
         if item.type in (ItemType.YES_NO, ItemType.DATE, ItemType.CHOICE, ItemType.NUMBER):
             shown = _fact(item, value_of(answers, item.id))
+            comment = note_of(answers, item.id)
             if shown is not None:
-                comment = note_of(answers, item.id)
                 facts.append((item.label, f"{shown} ({comment})" if comment else shown))
+            elif comment:  # a comment on a question left unanswered is still printed
+                facts.append((item.label, f"Not answered ({comment})"))
     kind = (
         "Case discussion audit"
         if template.kind is TemplateKind.CASE_AUDIT

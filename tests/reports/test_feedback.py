@@ -12,9 +12,11 @@ import pytest
 from pypdf import PdfReader
 
 from pwdesk.domain.answers import answer
+from pwdesk.domain.templates import ItemType
 from pwdesk.services.assessments import draft_of, list_records, save_assessment
 from pwdesk.services.feedback import feedback_content, feedback_pdf
 from pwdesk.services.settings import load_settings, save_settings
+from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database
 
 
@@ -145,3 +147,26 @@ def test_each_kind_of_observation_has_its_sheet(demo_db: Database, kind: str) ->
     assert "Observation of practice" in text
     assert record.practitioner
     assert record.practitioner in text
+
+
+def test_the_overall_evidence_and_a_comment_on_an_unanswered_question_are_printed(
+    demo_db: Database,
+) -> None:
+    record = next(r for r in list_records(demo_db, "2018-09") if r.kind == "case-audit")
+    draft, status = draft_of(demo_db, record.id)
+    template = catalogue(demo_db).get(draft.template_id, draft.template_version)
+    question = next(
+        item
+        for item in template.items()
+        if item.type in (ItemType.YES_NO, ItemType.CHOICE, ItemType.DATE, ItemType.NUMBER)
+    )
+    overall = dict(draft.answers[template.overall.id])
+    answers = {
+        **draft.answers,
+        template.overall.id: {**overall, "note": "Fictional: the plan is right for the child."},
+        question.id: {"value": None, "note": "Fictional: not known at the discussion."},
+    }
+    save_assessment(demo_db, record.id, replace(draft, answers=answers), status=status)
+    _, text = read(feedback_pdf(demo_db, record.id))
+    assert "Fictional: the plan is right for the child." in text
+    assert f"{flat(question.label)}: Not answered (Fictional: not known at the discussion.)" in text
