@@ -53,7 +53,7 @@ class ActionsTab(QWidget):
     def _build_buttons(self) -> QHBoxLayout:
         self.mark_done = QPushButton("Mark do&ne")
         self.mark_in_progress = QPushButton("Mark &in progress")
-        self.mark_dropped = QPushButton("Mark d&ropped")
+        self.mark_dropped = QPushButton("Mark dr&opped")
         self._mark_buttons = {
             ActionStatus.DONE: self.mark_done,
             ActionStatus.IN_PROGRESS: self.mark_in_progress,

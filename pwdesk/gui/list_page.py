@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.gui.models import ROW_ID_ROLE, SORT_ROLE, RowTableModel
+from pwdesk.gui.natural_filter import NaturalFilter
 
 
 class RowTable(QTableView):
@@ -52,11 +53,9 @@ class ListPage(QWidget):
     def __init__(self, model: RowTableModel, name: str, empty_text: str) -> None:
         super().__init__()
         self.model = model
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = NaturalFilter(self)  # "sian" finds Siân
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
         self.search = SearchBox()
         self.search.setPlaceholderText(f"Search {name.lower()}…")
@@ -96,7 +95,7 @@ class ListPage(QWidget):
         self._count()
 
     def _filter(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
+        self.proxy.search(text)
         self._count()
 
     def _count(self) -> None:

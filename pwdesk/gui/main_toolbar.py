@@ -19,7 +19,7 @@ def command(parent: QObject, text: str, shortcut: str, slot: Callable[[], object
 
 
 class MainToolbar(QToolBar):
-    """The week chooser (``week_box``, reached with Alt+W), then each group of commands after a
+    """The week chooser (``week_box``, reached with Alt+K), then each group of commands after a
     separator."""
 
     def __init__(self, groups: Sequence[Sequence[QAction]]) -> None:
@@ -29,7 +29,7 @@ class MainToolbar(QToolBar):
         self.week_box = QComboBox()
         self.week_box.setAccessibleName("Practice Week")
         self.week_box.setMinimumWidth(320)
-        week_label = QLabel("Practice &Week: ")
+        week_label = QLabel("Practice wee&k: ")
         week_label.setBuddy(self.week_box)
         self.addWidget(week_label)
         self.addWidget(self.week_box)

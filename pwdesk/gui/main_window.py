@@ -12,8 +12,17 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QScrollArea, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
+from shiboken6 import isValid
 
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import TemplateKind
@@ -22,6 +31,7 @@ from pwdesk.gui.conflicts_page import ConflictsPage
 from pwdesk.gui.dashboard import DashboardPage
 from pwdesk.gui.editor_state import People
 from pwdesk.gui.list_page import ListPage
+from pwdesk.gui.main_menu import ShortcutsDialog, build_menu_bar, shortcut_rows
 from pwdesk.gui.main_toolbar import MainToolbar, command
 from pwdesk.gui.merge_dialog import MergeDialog
 from pwdesk.gui.merge_history import MergeHistoryDialog
@@ -32,6 +42,7 @@ from pwdesk.gui.record_editor import RecordEditor
 from pwdesk.gui.record_windows import RecordWindows
 from pwdesk.gui.recovery import RecoveryDialog
 from pwdesk.gui.report_page import ReportPage
+from pwdesk.gui.screen import fit_to_screen, place_on_screen
 from pwdesk.gui.tasks import Task
 from pwdesk.gui.todo_page import TodoPage
 from pwdesk.gui.week_setup_dialog import WeekSetupDialog
@@ -43,6 +54,11 @@ from pwdesk.services.settings import load_settings
 from pwdesk.services.week_view import WeekView, load_week_view
 from pwdesk.services.weeks import WeekSummary, list_weeks
 from pwdesk.store.database import Database
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, singular for one ("1 draft", "2 drafts")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _scrolled(page: QWidget) -> QScrollArea:
@@ -79,7 +95,8 @@ class MainWindow(QMainWindow):
         self.records.record_saved.connect(self.refresh)
         self.editors = self.records.editors  # record id (or draft key) -> its open window
         self.dialogs = WindowDialogs(self)
-        self.setWindowTitle("pwdesk")
+        # Qt appends the application's display name ("pwdesk") to the title itself.
+        self.setWindowTitle("")
 
         self._build_toolbar()
         self._build_pages()
@@ -113,21 +130,47 @@ class MainWindow(QMainWindow):
         )
         # Merging stays on laptops too: that is how a laptop receives the week's set-up.
         self._qa_actions = (self.week_setup_action, self.allocate_action, self.moderate_action)
+        refresh = command(self, "&Refresh", "F5", self.refresh)
+        settings = command(self, "&Settings…", "Ctrl+,", dialogs.edit_settings)
+        about = command(self, "&About pwdesk", "F1", dialogs.about)
         toolbar = MainToolbar(
             [
                 (self.new_audit_action, self.new_observation_action),
                 self._qa_actions,
                 (self.export_action, self.merge_action, self.history_action),
-                (
-                    command(self, "&Refresh", "F5", self.refresh),
-                    command(self, "&Settings", "Ctrl+,", dialogs.edit_settings),
-                    command(self, "A&bout", "F1", dialogs.about),
-                ),
+                (refresh, settings, about),
             ]
         )
         self.week_box = toolbar.week_box
         self.week_box.currentIndexChanged.connect(self._week_changed)
         self.addToolBar(toolbar)
+        self.find_action = command(self, "&Find", "Ctrl+F", self.focus_search)
+        self.shortcuts_action = command(self, "&Keyboard shortcuts", "Ctrl+F1", self.show_shortcuts)
+        quit_action = command(self, "&Quit", "Ctrl+Q", self.close)
+        self._week_menu = build_menu_bar(
+            self.menuBar(),
+            [
+                (
+                    "&File",
+                    [
+                        self.new_audit_action,
+                        self.new_observation_action,
+                        None,
+                        self.export_action,
+                        self.merge_action,
+                        self.history_action,
+                        None,
+                        settings,
+                        None,
+                        quit_action,
+                    ],
+                ),
+                ("&Edit", [self.find_action]),
+                ("&View", [refresh]),
+                ("&Week", list(self._qa_actions)),
+                ("&Help", [self.shortcuts_action, about]),
+            ],
+        )[3]
 
     def _build_pages(self) -> None:
         """The dashboard, the lists, the report and the conflicts: one tab each."""
@@ -153,6 +196,8 @@ class MainWindow(QMainWindow):
         self.conflicts_page.resolved.connect(self.exchanged)
         self.conflicts_page.counted.connect(self._count_conflicts)
         self.todo_page = TodoPage(self.db)
+        self.todo_page.allocation_opened.connect(self.records.start_from_allocation)
+        self.children_page.opened.connect(self.records.start_case_audit)
 
     def _build_tabs(self) -> None:
         self.tabs = QTabWidget()
@@ -161,11 +206,11 @@ class MainWindow(QMainWindow):
             (self.dashboard, "&Dashboard"),
             (self.todo_page, "M&y list"),
             (self.audits, "Case a&udits"),
-            (self.observations, "Obser&vations"),
+            (self.observations, "Ob&servations"),
             (self.children_page, "&Children"),
             (self.practitioners, "&Practitioners"),
             (self.actions_tab, "Ac&tions"),
-            (_scrolled(self.report_page), "R&eport"),
+            (_scrolled(self.report_page), "&Report"),
             (self.conflicts_page, "Conf&licts"),
         ):
             self.tabs.addTab(page, title)
@@ -219,6 +264,8 @@ class MainWindow(QMainWindow):
         task.start()
 
     def _show_view(self, generation: int, view: WeekView) -> None:
+        if not isValid(self):  # a load that finished after the window was deleted
+            return
         self._tasks = [task for task in self._tasks if not task.wait(0)]
         if generation != self._generation:
             return
@@ -230,20 +277,33 @@ class MainWindow(QMainWindow):
         self.actions_tab.show_actions(view.actions)
         self.conflicts_page.show_view(view.conflicts)
         if view.week is None or view.stats is None:
-            self.dashboard.clear("There is no Practice Week yet. A QA officer sets one up.")
+            self.dashboard.clear(self._no_week_text())
             self.statusBar().showMessage("No Practice Week yet.")
         else:
             self.dashboard.show_week(view.week, view.stats)
-            self.setWindowTitle(f"pwdesk — {view.week.code} {view.week.title}")
+            self.setWindowTitle(f"{view.week.code} {view.week.title}")
             drafts = sum(r.status == Status.DRAFT for r in records)
             self.statusBar().showMessage(
-                f"{view.stats.audits} case audits and {view.stats.observations_total} "
-                "observations completed" + (f"; {drafts} drafts" if drafts else "")
+                f"{_count(view.stats.audits, 'case audit')} and "
+                f"{_count(view.stats.observations_total, 'observation')} completed"
+                + (f"; {_count(drafts, 'draft')}" if drafts else "")
             )
         self.refreshed.emit()
 
+    def _no_week_text(self) -> str:
+        """How this database gets a week: set one up (QA store) or merge the set-up package."""
+        if self.is_qa_store:
+            return (
+                "There is no Practice Week yet. Set one up with Week > Set up a week… "
+                "(Ctrl+Shift+W), then allocate it and export a set-up package for each laptop."
+            )
+        return (
+            "There is no Practice Week on this laptop yet. Ask the QA officer for the week's "
+            "set-up package, then merge it here with File > Merge… (Ctrl+Shift+M)."
+        )
+
     def _load_failed(self, generation: int, error: BaseException) -> None:
-        if generation == self._generation:
+        if isValid(self) and generation == self._generation:
             self.statusBar().showMessage("Could not load the week.")
             QMessageBox.warning(self, "pwdesk", f"The week could not be loaded: {error}")
 
@@ -268,6 +328,7 @@ class MainWindow(QMainWindow):
         self._role = load_settings(self.db).role
         for action in self._qa_actions:
             action.setVisible(self.is_qa_store)
+        self._week_menu.menuAction().setVisible(self.is_qa_store)
         self._enable_qa_actions()
 
     def _enable_qa_actions(self) -> None:
@@ -342,17 +403,38 @@ class MainWindow(QMainWindow):
         """The dialog listing every package merged here."""
         return self.dialogs.new_history_dialog()
 
+    def focus_search(self) -> None:
+        """Ctrl+F: into the search box of the list in front."""
+        search = getattr(self.tabs.currentWidget(), "search", None)
+        if isinstance(search, QLineEdit):
+            search.setFocus()
+            search.selectAll()
+        else:
+            self.statusBar().showMessage("This tab has no search box; the lists have one.")
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help > Keyboard shortcuts: every key pwdesk answers to."""
+        actions = [action for action in self.findChildren(QAction) if action.isVisible()]
+        actions.sort(key=lambda action: action.text().replace("&", ""))
+        self.shortcuts_dialog = ShortcutsDialog(shortcut_rows(actions), self)
+        self.shortcuts_dialog.open()
+        return self.shortcuts_dialog
+
     # --- the window ---------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            # Saved on another (larger, or since unplugged) screen it may lie off this one.
+            place_on_screen(self)
             return
-        self.resize(1200, 800)
+        fit_to_screen(self, 1200, 800)
+        place_on_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.records.close_all()
         self.report_page.save_narrative()
+        self._generation += 1  # a load still running is not shown
         for task in self._tasks:
             task.cancel()
             task.wait(10)

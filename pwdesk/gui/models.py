@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from pwdesk.domain.names import natural_key
 from pwdesk.domain.statuses import ActionStatus, Status
 from pwdesk.palette import grade_colours
 from pwdesk.services.actions import ActionRow
@@ -42,7 +43,8 @@ def _sort_key(value: object) -> object:
     # One comparable type per column whatever the values: text, with dates as ISO text.
     if isinstance(value, date):
         return value.isoformat()
-    return _text(value).casefold()
+    # Accents do not send a name after Z: "Siân" sorts with "Sian", before "Simon".
+    return f"{natural_key(_text(value))}\0{_text(value)}"
 
 
 @dataclass(frozen=True)

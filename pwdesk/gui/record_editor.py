@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from pwdesk.domain.answers import missing_required
 from pwdesk.domain.errors import DatabaseBusy, PwdeskError, StorageFailed
 from pwdesk.domain.statuses import Status
-from pwdesk.domain.templates import TemplateKind
+from pwdesk.domain.templates import Item, TemplateKind
 from pwdesk.gui.chooser import chosen_id
 from pwdesk.gui.draft_keeper import DraftKeeper
 from pwdesk.gui.editor_state import EditorState, People, action_line, claim_saved_actions
@@ -36,11 +37,13 @@ from pwdesk.gui.form.actions_editor import ActionLine
 from pwdesk.gui.form.assessment_form import AssessmentForm
 from pwdesk.gui.printing import PdfPreview, pdf_file_name
 from pwdesk.gui.record_header import RecordHeader
+from pwdesk.gui.screen import fit_to_screen
 from pwdesk.gui.widgets import day_of, set_day
 from pwdesk.services.actions import AgreedAction, record_actions
 from pwdesk.services.assessments import AssessmentDraft, OpenedRecord, open_record
 from pwdesk.services.common import Saved, concurrency_message
 from pwdesk.services.editing import RecordSaved, save_record
+from pwdesk.services.weeks import list_weeks
 from pwdesk.store.database import Database
 
 
@@ -69,7 +72,6 @@ class RecordEditor(QWidget):
         )
         self.draft_kept.connect(self._show_kept)
         self.keep_failed.connect(self._show_keep_failed)
-        self.resize(900, 860)
 
         self._header = RecordHeader(people, self.template.kind, state.draft.held_on)
         header = self._header
@@ -84,11 +86,15 @@ class RecordEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(header)
-        layout.addWidget(self.missing)
+        progress = QHBoxLayout()
+        progress.addWidget(self.missing, 1)
+        progress.addWidget(self.next_missing_button)
+        layout.addLayout(progress)
         layout.addWidget(self.keep_warning)
         layout.addWidget(self.form, 1)
         layout.addLayout(buttons)
         QWidget.setTabOrder(self.held_on, self.form)
+        fit_to_screen(self, 900, 860)
 
         self._header.show_people(state.draft)
         self.form.set_answers(state.draft.answers)
@@ -96,7 +102,11 @@ class RecordEditor(QWidget):
         self._opened_actions: list[ActionLine] = list(state.actions)
         for combo in (self.child, self.practitioner, self.auditor):
             combo.currentTextChanged.connect(self._edited)
-        self.held_on.dateChanged.connect(self._edited)
+        self.held_on.edited.connect(self._edited)
+        self._last_day = state.draft.held_on  # what a draft keeps while the date is unreadable
+        week = next((w for w in list_weeks(db) if w.id == state.draft.week_id), None)
+        if week is not None:  # a date outside the week is warned about, not refused
+            self.held_on.expect_within(week.starts_on, week.ends_on, f"Practice Week {week.code}")
         self.form.changed.connect(self._edited)
         self._loading = False
         self._refresh()
@@ -106,7 +116,13 @@ class RecordEditor(QWidget):
     def _build_messages(self) -> None:
         """What is still required, whether the typing is saved, and a warning if it is not kept."""
         self.missing = QLabel()
-        self.missing.setWordWrap(True)
+        self.missing.setTextFormat(Qt.TextFormat.PlainText)
+        # One line that never widens the window: a long item name is cut at the window's edge.
+        self.missing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.next_missing_button = QPushButton("&Next missing")
+        self.next_missing_button.setToolTip("Go to the next required item still to answer (F8)")
+        self.next_missing_button.clicked.connect(self.go_to_next_missing)
+        QShortcut(QKeySequence("F8"), self, self.go_to_next_missing)
         self.missing.setObjectName("missing")
         self.missing.setAccessibleName("Required items still to answer")
         self.state_line = QLabel()
@@ -158,8 +174,14 @@ class RecordEditor(QWidget):
 
     # --- state ---------------------------------------------------------------------------------
 
-    def current_draft(self) -> AssessmentDraft:
-        """What the form holds now, as a draft to save."""
+    def current_draft(self, *, keeping: bool = False) -> AssessmentDraft:
+        """What the form holds now, as a draft to save.
+
+        Saving refuses a date that cannot be read (DateNotRead, in one sentence); keeping the
+        typing never does: it keeps the last date that could be read, and every answer.
+        """
+        held_on = (self.held_on.day() or self._last_day) if keeping else day_of(self.held_on)
+        self._last_day = held_on
         return AssessmentDraft(
             week_id=self.week_id,
             template_id=self.template.id,
@@ -167,15 +189,15 @@ class RecordEditor(QWidget):
             child_id=chosen_id(self.child),
             practitioner_id=chosen_id(self.practitioner),
             auditor_id=chosen_id(self.auditor),
-            held_on=day_of(self.held_on),
+            held_on=held_on,
             answers=self.form.answers(),
         )
 
-    def current_state(self) -> EditorState:
-        """The whole editor as plain data."""
+    def current_state(self, *, keeping: bool = False) -> EditorState:
+        """The whole editor as plain data (``keeping``: for the draft buffer, see current_draft)."""
         return EditorState(
             template=self.template,
-            draft=self.current_draft(),
+            draft=self.current_draft(keeping=keeping),
             status=self.status,
             record_id=self.record_id,
             actions=tuple(self.form.action_lines()),
@@ -198,20 +220,41 @@ class RecordEditor(QWidget):
 
     def _refresh(self) -> None:
         missing = missing_required(self.template, self.form.answers())
-        if self.template.kind is TemplateKind.CASE_AUDIT and chosen_id(self.child) is None:
-            names = ["Child"] + [item.label for item in missing]
-        else:
-            names = [item.label for item in missing]
-        self.missing.setText(
-            "Required before completion: " + "; ".join(names)
-            if names
-            else "Every required item is answered."
-        )
+        self._show_progress(missing)
         title = self.template.title
         child = self.child.currentText() if chosen_id(self.child) else ""
         status = self.status.value
         self.setWindowTitle(f"{title} — {child} ({status})" if child else f"{title} ({status})")
         self.heading.setText(f"{title} · {status.capitalize()}")
+
+    def _show_progress(self, missing: list[Item]) -> None:
+        """One line: how many required items are answered, and which comes next."""
+        required = sum(item.required for item in self.template.items())
+        no_child = self.template.kind is TemplateKind.CASE_AUDIT and chosen_id(self.child) is None
+        if missing or no_child:
+            answered = required - len(missing)
+            next_one = "the child" if no_child else missing[0].label
+            self.missing.setText(
+                f"{answered} of {required} required items answered — next missing: {next_one}"
+                " (F8 goes there)"
+            )
+        else:
+            self.missing.setText(f"All {required} required items are answered.")
+        self.next_missing_button.setEnabled(bool(missing) or no_child)
+        # A badge shown by an attempt to complete goes as soon as its item is answered.
+        still = {item.id for item in missing}
+        marked = self.form.marked_missing()
+        if any(item_id not in still for item_id in marked):
+            self.form.show_missing([item_id for item_id in marked if item_id in still])
+
+    def go_to_next_missing(self) -> None:
+        """Put the keyboard in the first required item still unanswered (F8)."""
+        if self.template.kind is TemplateKind.CASE_AUDIT and chosen_id(self.child) is None:
+            self.child.setFocus()
+            return
+        missing = missing_required(self.template, self.form.answers())
+        if missing:
+            self.form.focus_item(missing[0].id)
 
     # --- never lose a word --------------------------------------------------------------------
 
@@ -220,7 +263,7 @@ class RecordEditor(QWidget):
         return self._keeper.keep_now()
 
     def _snapshot(self) -> tuple[str | None, dict[str, Any]]:
-        return self.record_id, self.current_state().payload()
+        return self.record_id, self.current_state(keeping=True).payload()
 
     def _show_kept(self) -> None:
         self._keeper.stop_retrying()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -17,6 +18,7 @@ from pwdesk.gui.new_record import NewRecordDialog
 from pwdesk.gui.record_editor import RecordEditor
 from pwdesk.gui.recovery import RecoveryDialog
 from pwdesk.services.actions import record_actions
+from pwdesk.services.allocation import AllocationRow
 from pwdesk.services.assessments import AssessmentDraft, case_audit_of, open_record
 from pwdesk.services.drafts import discard_draft, kept_drafts
 from pwdesk.services.people import list_auditors, list_children, list_practitioners
@@ -119,6 +121,46 @@ class RecordWindows(QObject):
             child_id=child_id,
             practitioner_id=dialog.chosen_practitioner(),
             auditor_id=self._me(),
+            held_on=day_in_week(week, date.today()),
+        )
+        return self._show_editor(editor)
+
+    def start_from_allocation(self, row: AllocationRow) -> RecordEditor | None:
+        """Enter on My list: the child's case audit this week if it has one, else a new one
+        filled in from the allocation (child, practitioner, senior leader, its planned day or a
+        day within the week). An allocated observation opens the New observation dialog."""
+        week = self._week()
+        if week is None:
+            return None
+        if row.kind != TemplateKind.CASE_AUDIT or row.child_id is None:
+            return self.new_observation()
+        return self.start_case_audit(
+            row.child_id, row.practitioner_id, row.auditor_id, row.planned_on
+        )
+
+    def start_case_audit(
+        self,
+        child_id: str,
+        practitioner_id: str | None = None,
+        auditor_id: str | None = None,
+        planned_on: date | None = None,
+    ) -> RecordEditor | None:
+        """The child's case audit this week (opened), or a new one pre-filled for the child."""
+        week = self._week()
+        if week is None:
+            return None
+        existing = case_audit_of(self.db, week.id, child_id)
+        if existing is not None:
+            return self.open_record(existing)
+        editor = editor_for_new(
+            self.db,
+            catalogue(self.db).get(week.case_audit_template),
+            week.id,
+            self.people(),
+            child_id=child_id,
+            practitioner_id=practitioner_id,
+            auditor_id=auditor_id or self._me(),
+            held_on=planned_on or day_in_week(week, date.today()),
         )
         return self._show_editor(editor)
 
@@ -235,3 +277,8 @@ def editor_for_new(
         second_audit=second_audit,
     )
     return RecordEditor(db, state, people)
+
+
+def day_in_week(week: WeekSummary, today: date) -> date:
+    """The day a new record of ``week`` is dated: today, or the week's nearest day to it."""
+    return min(max(today, week.starts_on), week.ends_on)

@@ -81,18 +81,18 @@ class ReportPage(QWidget):
         self.compare.setAccessibleName("Compare with")
         self.state = QLabel()
         self.state.setObjectName("muted")
-        self.save_button = QPushButton("&Save words")
-        self.preview_button = QPushButton("Pre&view report…")
-        self.export_button = QPushButton("Save report as P&DF…")
+        self.save_button = QPushButton("Save w&ords")
+        self.preview_button = QPushButton("Prev&iew report…")
+        self.export_button = QPushButton("Save report &as PDF…")
         self.save_button.clicked.connect(self.save_narrative)
         self.preview_button.clicked.connect(self.preview)
         self.export_button.clicked.connect(self.export)
 
         form = QFormLayout()
-        form.addRow("Executive &summary:", self.summary)
-        form.addRow("&Findings:", self.findings)
-        form.addRow("&Recommendations:", self.recommendations)
-        form.addRow("Compare &with:", self.compare)
+        form.addRow("Executive su&mmary:", self.summary)
+        form.addRow("Findin&gs:", self.findings)
+        form.addRow("Recomme&ndations:", self.recommendations)
+        form.addRow("Compare with:", self.compare)
         buttons = QHBoxLayout()
         buttons.addWidget(self.state, 1)
         for button in (self.save_button, self.preview_button, self.export_button):
@@ -202,7 +202,12 @@ class ReportPage(QWidget):
             self.preview_dialog = PdfPreview(self, pdf, subject, "Practice Week summary")
             self.preview_dialog.open()
         elif then == "export":
-            path = save_pdf_dialog(self, pdf, f"practice-week-summary-{self.week.code}.pdf")
+            path = save_pdf_dialog(
+                self,
+                pdf,
+                f"practice-week-summary-{self.week.code}.pdf",
+                title="Save the report as PDF",
+            )
             if path is not None:
                 self.state.setText(f"Saved the report to {path}.")
 

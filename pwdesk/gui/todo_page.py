@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from pwdesk.gui.list_page import ListPage
@@ -34,7 +34,10 @@ def _status(row: AllocationRow) -> str:
 
 class TodoPage(QWidget):
     """The work allocated to the user named in Settings, or every allocation (with a note saying
-    why) when that name is not a senior leader's."""
+    why) when that name is not a senior leader's. Enter (or a double-click) on a row emits
+    ``allocation_opened`` with it, for the window to start or open that work."""
+
+    allocation_opened = Signal(object)  # the AllocationRow
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,11 +47,18 @@ class TodoPage(QWidget):
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.list_page = ListPage(allocations_model(), "My list", "Nothing allocated yet.")
         self.model = self.list_page.model
+        self.search = self.list_page.search  # Ctrl+F
+        self.list_page.opened.connect(self._open)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
         layout.addWidget(self.list_page, 1)
         self.setFocusProxy(self.list_page)
+
+    def _open(self, allocation_id: str) -> None:
+        ids = self.model.row_ids()
+        if allocation_id in ids:
+            self.allocation_opened.emit(self.model.row_at(ids.index(allocation_id)))
 
     def show_week(self, code: str | None) -> None:
         """Show the allocations of the week with this code (none without a week)."""

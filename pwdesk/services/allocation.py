@@ -32,6 +32,9 @@ class AllocationRow:
     practitioner: str | None
     planned_on: date | None
     done: bool
+    child_id: str | None = None
+    practitioner_id: str | None = None
+    auditor_id: str | None = None
 
     @property
     def what(self) -> str:
@@ -228,6 +231,9 @@ def list_allocations(
             a.practitioner,
             a.planned_on,
             a.id in fulfilled,
+            a.child_id,
+            a.practitioner_id,
+            a.auditor_id,
         )
         for a in allocations
     ]

@@ -297,6 +297,48 @@ def test_an_untrusted_signer_is_listed_and_merged_only_when_trusted(
     assert [m.trusted for m in merge_history(db)] == [True]
 
 
+def test_enter_after_choosing_packages_merges_instead_of_opening_the_picker_again(
+    qtbot: QtBot, db: Database, week_package: Path
+) -> None:
+    dialog = MergeDialog(db)
+    qtbot.addWidget(dialog)
+    shown(qtbot, dialog)
+    pickers: list[str] = []
+
+    def picker() -> list[str]:
+        pickers.append("opened")
+        return [str(week_package)]
+
+    # The operating system's file picker would block the test: stand in for it, and count.
+    setattr(dialog.packages, "choose_files", picker)  # noqa: B010 - mypy refuses a method assign
+    qtbot.keyClick(dialog.packages.add_button, Qt.Key.Key_Space)  # Add files… from the keys
+    assert pickers == ["opened"]
+    assert dialog.paths() == [week_package]
+    qtbot.keyClicks(dialog.passphrase, PACKAGE_SECRET)
+    dialog.packages.add_button.setFocus()  # where the focus is when the picker closes
+    assert dialog.merge_button.isDefault()
+
+    qtbot.keyClick(dialog.packages.add_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=30_000)
+    assert pickers == ["opened"]  # not opened again
+    assert dialog.message.text().startswith("Nothing was merged: not trusted yet:")
+    with qtbot.waitSignal(dialog.merged, timeout=30_000):
+        qtbot.keyClick(dialog.trust_button, Qt.Key.Key_Return)  # focused after the refusal
+    assert [m.trusted for m in merge_history(db)] == [True]
+
+
+def test_enter_does_nothing_while_there_is_nothing_to_merge(qtbot: QtBot, db: Database) -> None:
+    dialog = MergeDialog(db)
+    qtbot.addWidget(dialog)
+    shown(qtbot, dialog)
+    assert dialog.merge_button.isDefault()
+    assert not dialog.merge_button.isEnabled()
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert dialog.task is None
+    assert dialog.isVisible()
+    assert dialog.message.text() == ""
+
+
 def test_a_package_for_the_qa_officers_key_merges_with_the_private_key(
     qtbot: QtBot, db: Database, demo_db: Database, tmp_path: Path
 ) -> None:
@@ -598,5 +640,8 @@ def test_the_exchange_actions_have_shortcuts_of_their_own(window: MainWindow) ->
     assert texts["Merge &history…"] == "Ctrl+Shift+H"
     tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert "Conf&licts" in tabs
-    mnemonics = [t[t.index("&") + 1].lower() for t in (*tabs, *texts) if "&" in t]
+    # The actions' own letters work inside their menu (test_keyboard_and_lists walks them);
+    # the tabs' and the menu titles' are live together.
+    titles = [action.text() for action in window.menuBar().actions() if action.isVisible()]
+    mnemonics = [t[t.index("&") + 1].lower() for t in (*tabs, *titles) if "&" in t]
     assert len(mnemonics) == len(set(mnemonics))

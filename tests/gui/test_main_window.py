@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from pwdesk.domain.answers import missing_required
 from pwdesk.domain.templates import TemplateKind
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.gui.record_editor import RecordEditor
@@ -106,8 +107,15 @@ def test_an_audit_is_typed_graded_validated_completed_found_and_reopened(
 
     assert not editor.complete()
     assert "Not completed" in editor.state_line.text()
-    assert "What is working well" in editor.missing.text()
-    assert "Stability of the placement" not in editor.missing.text()
+    assert editor.missing.text().startswith("1 of 20 required items answered — next missing")
+    assert "strengths" in editor.form.marked_missing()
+    assert "placement-stability" not in editor.form.marked_missing()
+    qtbot.keyClick(editor, Qt.Key.Key_F8)  # to the first item still to answer
+    first_missing = missing_required(template, editor.form.answers())[0]
+    focused = QApplication.focusWidget()
+    jumped_to = editor.form.editor_for(first_missing.id)
+    assert focused is not None
+    assert focused is jumped_to or jumped_to.isAncestorOf(focused)
 
     for item in template.aspects():
         if item.id != "placement-stability":
@@ -120,10 +128,12 @@ def test_an_audit_is_typed_graded_validated_completed_found_and_reopened(
         box = editor.form.editor_for(item_id)
         box.setFocus()
         type_text(box, text)
+    assert "strengths" not in editor.form.marked_missing()  # its badge went as it was answered
     overall = editor.form.editor_for("overall")
     overall.setFocus()
     qtbot.keyClick(overall, Qt.Key.Key_2)
-    assert editor.missing.text() == "Every required item is answered."
+    assert editor.form.marked_missing() == []
+    assert editor.missing.text() == "All 20 required items are answered."
 
     with qtbot.waitSignal(editor.saved, timeout=5000):
         qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -230,3 +240,34 @@ def test_typing_survives_the_process_being_killed(
         assert row.status == "draft"
     finally:
         db.close()
+
+
+def test_a_date_that_cannot_be_read_is_refused_on_save_and_kept_typing_is_not_lost(
+    qtbot: QtBot, window: MainWindow, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    dialog = window.new_record_dialog(TemplateKind.CASE_AUDIT)
+    assert dialog is not None
+    editor = window.start_record(dialog)
+    assert editor is not None
+    qtbot.addWidget(editor)
+    strengths = editor.form.editor_for("strengths")
+    strengths.setFocus()
+    type_text(strengths, "Knows the child well.")
+    editor.held_on.edit.clear()
+    type_text(editor.held_on.edit, "11 Marc 2019")
+    editor.held_on.edit.editingFinished.emit()
+    assert editor.held_on.edit.text() == "11 Marc 2019"  # never silently another date
+    assert editor.held_on.note.isVisibleTo(editor)
+
+    editor.keep_now().result()  # the typing is kept whatever the date field holds
+    (kept,) = [draft for draft in kept_drafts(db) if draft.key == editor.draft_key]
+    assert "Knows the child well." in str(kept.payload)
+    assert not editor.save()
+    assert len(warnings) == 1
+    assert "“11 Marc 2019” is not a date" in warnings[0]
+
+    editor.held_on.edit.clear()
+    type_text(editor.held_on.edit, "11 Mar 2019")
+    assert editor.held_on.day() == date(2019, 3, 11)
