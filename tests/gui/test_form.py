@@ -247,11 +247,12 @@ def test_numbers_are_whole_or_decimal_and_letters_are_refused(
 def test_an_invalid_date_is_shown_red_and_not_answered(qtbot: QtBot, form: AssessmentForm) -> None:
     visit = form.editor_for("last-visit")
     assert isinstance(visit, QLineEdit)
-    assert visit.placeholderText() == "YYYY-MM-DD"
+    assert visit.placeholderText() == "18/09/2018"
     qtbot.keyClicks(visit, "2018-02-30")
     assert "last-visit" not in form.answers()
+    assert visit.text() == "2018-02-30"  # kept as typed, never another date
     assert visit.palette().color(QPalette.ColorRole.Text) == QColor(ERROR)
-    assert "YYYY-MM-DD" in visit.toolTip()
+    assert "17 Sep 2018" in visit.toolTip()
     problem = [label for label in form.findChildren(QLabel) if "Not a date" in label.text()]
     assert len(problem) == 1
     assert problem[0].isVisible()
@@ -260,6 +261,20 @@ def test_an_invalid_date_is_shown_red_and_not_answered(qtbot: QtBot, form: Asses
     assert form.answers()["last-visit"] == {"value": "2018-02-28"}
     assert visit.palette().color(QPalette.ColorRole.Text) != QColor(ERROR)
     assert not problem[0].isVisible()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["16/08/2018", "16.8.18", "16 Aug 2018", "16 August 2018", "16th Aug 2018", "2018-08-16"],
+)
+def test_a_date_question_takes_the_ways_people_write_a_date(
+    qtbot: QtBot, form: AssessmentForm, typed: str
+) -> None:
+    visit = form.editor_for("last-visit")
+    assert isinstance(visit, QLineEdit)
+    qtbot.keyClicks(visit, typed)
+    assert visit.text() == typed
+    assert form.answers()["last-visit"] == {"value": "2018-08-16"}  # kept as one ISO date
 
 
 @pytest.mark.parametrize("template_id", SHIPPED)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.answers import answer
-from pwdesk.domain.dates import parse_date
+from pwdesk.domain.dates import read_typed_date
 from pwdesk.domain.grades import GradeScale
 from pwdesk.domain.templates import YES_NO_ANSWERS, Item, ItemType
 from pwdesk.gui.form.actions_editor import ActionsEditor
@@ -33,7 +33,7 @@ from pwdesk.gui.theme import error_text
 Entry = Mapping[str, Any]
 EVIDENCE_LINES = 3
 TEXT_LINES = 5
-DATE_HINT = "Write the date as YYYY-MM-DD, for example 2018-09-17."
+DATE_HINT = "Write the date as 17/09/2018, 17 Sep 2018 or 2018-09-17."
 
 
 def _text_box(name: str, lines: int, placeholder: str = "") -> QPlainTextEdit:
@@ -186,15 +186,17 @@ class YesNoEditor(ItemEditor):
 
 
 class DateEditor(ItemEditor):
-    """A date typed as YYYY-MM-DD; anything else is shown red with words saying why."""
+    """A date typed as 18/09/2018, 18 Sep 2018, 18 September 2018 or 2018-09-18 (kept as
+    2018-09-18); anything else is kept as typed, shown red with words saying why, and not
+    answered."""
 
     def __init__(self, item: Item, on_change: Callable[[], None]) -> None:
         super().__init__(item, on_change)
         self.edit = QLineEdit()
         self.edit.setAccessibleName(item.label)
-        self.edit.setPlaceholderText("YYYY-MM-DD")
-        self.edit.setMaxLength(10)
-        self.edit.setFixedWidth(self.edit.fontMetrics().horizontalAdvance("YYYY-MM-DD") + 28)
+        self.edit.setPlaceholderText("18/09/2018")
+        self.edit.setMaxLength(40)
+        self.edit.setFixedWidth(self.edit.fontMetrics().horizontalAdvance("28 September 2018") + 28)
         self.problem = QLabel(f"Not a date. {DATE_HINT}")
         self.problem.setStyleSheet(f"color: {error_text()};")
         self.problem.hide()
@@ -210,7 +212,7 @@ class DateEditor(ItemEditor):
     def is_valid(self) -> bool:
         """Whether the text is empty or a real date."""
         text = self.edit.text().strip()
-        return not text or parse_date(text) is not None
+        return not text or read_typed_date(text) is not None
 
     def validate(self) -> None:
         """Colour the text red, and say why, while it is not a date."""
@@ -223,8 +225,8 @@ class DateEditor(ItemEditor):
         self.problem.setVisible(not valid)
 
     def answer(self) -> dict[str, Any] | None:
-        text = self.edit.text().strip()
-        return answer(text) if text and parse_date(text) is not None else None
+        day = read_typed_date(self.edit.text())
+        return answer(day.isoformat()) if day is not None else None
 
     def set_answer(self, entry: Entry | None) -> None:
         value = _value(entry)
