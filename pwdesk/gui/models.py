@@ -140,6 +140,12 @@ def _is_draft(row: RecordRow) -> bool:
     return row.status == Status.DRAFT
 
 
+def _status_text(row: RecordRow) -> str:
+    """ "Draft", "Completed", or "Completed, moderated" once a QA officer has moderated it."""
+    status = row.status.capitalize()
+    return f"{status}, moderated" if row.moderated else status
+
+
 def record_model(*, observations: bool) -> RowTableModel:
     """Audits (or observations) of a week: who, when, status and overall grade."""
     columns = [
@@ -148,7 +154,7 @@ def record_model(*, observations: bool) -> RowTableModel:
         Column("Practitioner", lambda r: r.practitioner),
         Column("Senior leader", lambda r: r.auditor),
         Column("Overall grade", lambda r: r.overall_grade, grade=lambda r: r.overall_grade_id),
-        Column("Status", lambda r: r.status.capitalize(), emphasis=_is_draft),
+        Column("Status", _status_text, emphasis=_is_draft),
     ]
     if observations:
         columns.insert(1, Column("Observation", lambda r: r.observation_label))

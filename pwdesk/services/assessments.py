@@ -17,7 +17,14 @@ from pwdesk.services.common import InvalidRecord, NotFound, Saved, check_people,
 from pwdesk.services.templates import UnknownTemplate, catalogue
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Auditor, Child, PracticeWeek, Practitioner
+from pwdesk.store.models import (
+    Assessment,
+    Auditor,
+    Child,
+    Moderation,
+    PracticeWeek,
+    Practitioner,
+)
 
 
 class IncompleteRecord(InvalidRecord):
@@ -61,6 +68,7 @@ class RecordRow:
     status: str
     overall_grade: str | None
     overall_grade_id: str | None = None
+    moderated: bool = False  # a QA officer has moderated its grades
 
     @property
     def observation_label(self) -> str:
@@ -261,7 +269,15 @@ def list_records(db: Database, week_code: str) -> list[RecordRow]:
     """Every audit and observation of a week, audits first, then by date and case reference."""
     templates = catalogue(db)
     with db.read() as session:
-        rows = session.execute(records_of_week(week_id_in(session, week_code))).all()
+        week_id = week_id_in(session, week_code)
+        rows = session.execute(records_of_week(week_id)).all()
+        moderated = set(
+            session.scalars(
+                select(Moderation.assessment_id)
+                .join(Assessment, Moderation.assessment_id == Assessment.id)
+                .where(Assessment.week_id == week_id, Moderation.deleted.is_(False))
+            )
+        )
     result = []
     for row in rows:
         template = templates.get(row.template_id, row.template_version)
@@ -281,6 +297,7 @@ def list_records(db: Database, week_code: str) -> list[RecordRow]:
                 status=row.status,
                 overall_grade=template.scale.grade(overall).label if overall else None,
                 overall_grade_id=overall,
+                moderated=row.id in moderated,
             )
         )
     kind_order = {TemplateKind.CASE_AUDIT.value: 0, TemplateKind.OBSERVATION.value: 1}

@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from pwdesk.domain.dates import short_date
+from pwdesk.gui.main_window import MainWindow
 from pwdesk.gui.moderation_dialog import NO_EVIDENCE, ModerationDialog
 from pwdesk.gui.screen import fits_on_screen
-from pwdesk.services.moderation import moderation_case, moderation_of
+from pwdesk.services.assessments import draft_of, list_records
+from pwdesk.services.moderation import ModeratedGrade, moderate, moderation_case, moderation_of
 from pwdesk.store.database import Database
 from tests.helpers import unmoderated_audit
 
@@ -90,3 +92,22 @@ def test_a_moderation_typed_on_the_new_screen_is_saved(qtbot: QtBot, demo_db: Da
     assert saved is not None
     assert saved.grades[row.item_id].grade == "inadequate"
     assert saved.grades[row.item_id].reason == "Evidence shows drift in the plan"
+
+
+def test_a_moderated_audit_is_marked_in_the_case_audits_list(
+    qtbot: QtBot, demo_window: MainWindow, demo_db: Database
+) -> None:
+    record = unmoderated_audit(demo_db)
+    grade = draft_of(demo_db, record.id)[0].answers["supervision"]["value"]
+    moderate(demo_db, record.id, {"supervision": ModeratedGrade(grade)}, moderator="QA officer")
+    with qtbot.waitSignal(demo_window.refreshed, timeout=10_000):
+        demo_window.refresh()
+    model = demo_window.audits.model
+    status = {
+        model.row_ids()[row]: model.index(row, model.columnCount() - 1).data()
+        for row in range(model.rowCount())
+    }
+    assert status[record.id] == "Completed, moderated"
+    assert sum(text.endswith(", moderated") for text in status.values()) == len(
+        [r for r in list_records(demo_db, "2018-09") if r.moderated]
+    )
