@@ -6,7 +6,6 @@ into the URL, a log or an error message.
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import socket
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pwdesk.domain.errors import DatabaseBusy, DatabaseError, StorageFailed, WrongPassphrase
 from pwdesk.store import migrations
+from pwdesk.store.account import account_name
 from pwdesk.store.models import AuditLogEntry, Setting
 from pwdesk.store.server import one_writer_at_a_time, server_engine, server_problem
 
@@ -320,15 +320,8 @@ def _identity(engine: Engine, user: str | None) -> Identity:
     return Identity(
         device_id=settings["device_id"],
         device_name=settings.get("device_name", ""),
-        user=user or settings.get("user_name") or _login_name(),
+        user=user or settings.get("user_name") or account_name(),
     )
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
 
 
 def _already_there(path: Path) -> DatabaseError:
