@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.gui.tasks import Task, run_with_progress
+from pwdesk.services.settings import load_settings, save_settings
 from pwdesk.services.stores import create_store, open_store
 from pwdesk.store.database import Database
 
@@ -135,6 +138,12 @@ class CreateDatabaseDialog(_PassphraseDialog):
         self.form.addRow("&Passphrase:", self.passphrase)
         self.form.addRow("", self.strength)
         self.form.addRow("&Again:", self.again)
+        # Most databases are a senior leader's laptop; the QA officer's store is made once.
+        self.role = QComboBox()
+        self.role.setAccessibleName("This database is")
+        self.role.addItem("A senior leader's laptop", "laptop")
+        self.role.addItem("The QA officer's store (sets up weeks, merges every laptop)", "qa")
+        self.form.addRow("&This database is:", self.role)
         self.passphrase.textChanged.connect(self._rate)
         self._rate("")
 
@@ -163,8 +172,15 @@ class CreateDatabaseDialog(_PassphraseDialog):
             self.again.clear()
             self.again.setFocus()
         else:
-            path = self.path
-            self._run(lambda: create_store(path, passphrase), "Creating the database…")
+            path, role = self.path, str(self.role.currentData())
+            self._run(lambda: _created(path, passphrase, role), "Creating the database…")
+
+
+def _created(path: Path, passphrase: str, role: str) -> Database:
+    """A new database at ``path`` for ``role`` ("laptop" or "qa")."""
+    db = create_store(path, passphrase)
+    save_settings(db, replace(load_settings(db), role=role))
+    return db
 
 
 class UnlockDialog(_PassphraseDialog):

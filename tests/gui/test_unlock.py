@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from pwdesk.gui.unlock import CreateDatabaseDialog, UnlockDialog, passphrase_strength
+from pwdesk.services.settings import load_settings
 from pwdesk.store.database import open_database
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import type_text
@@ -37,7 +38,26 @@ def test_the_first_run_creates_the_database_with_the_passphrase_typed_twice(
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.database is not None
     dialog.database.close()
-    open_database(path, PASSPHRASE).close()
+    db = open_database(path, PASSPHRASE)
+    assert load_settings(db).role == "laptop"  # the first run's default: a senior leader's
+    db.close()
+
+
+def test_the_first_run_asks_whether_this_is_the_qa_officers_store(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "qa" / "pwdesk.db"
+    dialog = CreateDatabaseDialog(path)
+    qtbot.addWidget(dialog)
+    assert dialog.role.currentData() == "laptop"
+    dialog.role.setCurrentIndex(dialog.role.findData("qa"))
+    type_text(dialog.passphrase, PASSPHRASE)
+    type_text(dialog.again, PASSPHRASE)
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.database is not None
+    assert load_settings(dialog.database).role == "qa"
+    dialog.database.close()
 
 
 def test_a_wrong_passphrase_says_so_and_the_right_one_unlocks(
