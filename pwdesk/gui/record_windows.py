@@ -16,7 +16,7 @@ from pwdesk.domain.templates import FormTemplate, TemplateKind
 from pwdesk.gui.editor_state import Choice, EditorState, People, action_line, state_from_payload
 from pwdesk.gui.new_record import NewRecordDialog
 from pwdesk.gui.record_editor import RecordEditor
-from pwdesk.gui.recovery import RecoveryDialog
+from pwdesk.gui.recovery import RecoveryDialog, preview_text
 from pwdesk.services.actions import record_actions
 from pwdesk.services.allocation import AllocationRow
 from pwdesk.services.assessments import AssessmentDraft, case_audit_of, open_record
@@ -208,14 +208,18 @@ class RecordWindows(QObject):
             return None
         templates = catalogue(self.db)
         references = {c.id: c.case_reference for c in list_children(self.db)}
-        describe = {}
+        describe, previews = {}, {}
         for draft in drafts:
             title = draft.payload.get("template_id", "form")
+            labels: dict[str, str] = {}
             with suppress(UnknownTemplate):
-                title = templates.get(title, draft.payload.get("template_version")).title
+                template = templates.get(title, draft.payload.get("template_version"))
+                title = template.title
+                labels = {item.id: item.label for item in template.items()}
             child = references.get(draft.payload.get("child_id") or "")
             describe[draft.key] = f"{title}, {child}" if child else title
-        dialog = RecoveryDialog(drafts, describe, self._window)
+            previews[draft.key] = preview_text(draft.payload, labels)
+        dialog = RecoveryDialog(drafts, describe, self._window, previews)
         dialog.finished.connect(lambda choice: self._recovery_chosen(dialog, choice))
         dialog.open()
         return dialog

@@ -71,6 +71,9 @@ class _PassphraseDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setObjectName("error")
         self.message.setAccessibleName("Message")
+        # Room for a three-line sentence from the start, so an error is never cut off.
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 3 + 4)
+        self.setMinimumWidth(480)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -20,6 +20,7 @@ from pwdesk.domain.templates import TemplateKind
 from pwdesk.gui.main_window import MainWindow, settings_file
 from pwdesk.gui.record_editor import RecordEditor
 from pwdesk.gui.recovery import RecoveryDialog
+from pwdesk.gui.screen import fits_on_screen
 from pwdesk.services.assessments import list_records
 from pwdesk.services.drafts import kept_drafts
 from pwdesk.services.people import AuditorDetails, ChildDetails, PractitionerDetails
@@ -227,6 +228,8 @@ def test_typing_survives_the_process_being_killed(
         dialog = main.offer_recovery()
         assert dialog is not None
         assert "Case discussion audit" in dialog.list.item(0).text()
+        assert f"Stability of the placement: good — {evidence}" in dialog.preview.toPlainText()
+        assert fits_on_screen(dialog)
         qtbot.mouseClick(dialog.recover_button, Qt.MouseButton.LeftButton)
         assert dialog.choice == RecoveryDialog.RECOVER
         [editor] = list(main.editors.values())

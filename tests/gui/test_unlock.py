@@ -69,6 +69,9 @@ def test_a_wrong_passphrase_says_so_and_the_right_one_unlocks(
     qtbot.keyClicks(dialog.passphrase, "not the passphrase")
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "does not unlock" in dialog.message.text(), timeout=10_000)
+    qtbot.wait(50)  # the layout settles
+    message = dialog.message
+    assert message.height() >= message.heightForWidth(message.width())  # the sentence is whole
     assert dialog.isVisible() or dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.database is None
     assert dialog.ok_button.isEnabled()
