@@ -727,3 +727,24 @@ def test_screenshot_of_a_filled_permanency_form(qtbot: QtBot) -> None:
     form.editor_for("plan-tracking").setFocus()
     qtbot.waitUntil(lambda: form.editor_for("plan-tracking").hasFocus())
     assert form.grab().save("/tmp/form.png")
+
+
+def test_tab_from_the_last_cell_leaves_the_actions_table(
+    qtbot: QtBot, actions: ActionsEditor
+) -> None:
+    add, _ = buttons_of(actions)
+    add.setFocus()
+    qtbot.keyClick(add, Qt.Key.Key_Space)
+    for text in ("Start life story work", "Jo Bloggs"):  # Tab after each: on to the due date
+        cell = focused()
+        assert isinstance(cell, QLineEdit)
+        qtbot.keyClicks(cell, text)
+        qtbot.keyClick(cell, Qt.Key.Key_Tab)
+        wait_for_focus_to_leave(qtbot, cell)
+        qtbot.waitUntil(lambda: isinstance(focused(), QLineEdit))
+    due = focused()
+    assert isinstance(due, QLineEdit)
+    qtbot.keyClicks(due, "2018-10-31")
+    qtbot.keyClick(due, Qt.Key.Key_Tab)  # the last cell: out of the table, not round the row
+    qtbot.waitUntil(lambda: focused() is add)
+    assert actions.action_lines()[0].due_on == date(2018, 10, 31)

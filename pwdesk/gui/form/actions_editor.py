@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -212,12 +213,32 @@ class _CellDelegate(QStyledItemDelegate):
         return editor
 
 
+class _ActionsView(QTableView):
+    """The table: Tab while editing goes to the next cell, but from the last cell (and Shift+Tab
+    from the first) it leaves the table, so the keyboard is never trapped in it."""
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        index, model = self.currentIndex(), self.model()
+        last = index.row() == model.rowCount() - 1 and index.column() == model.columnCount() - 1
+        first = index.row() == 0 and index.column() == 0
+        leaving = (hint == QAbstractItemDelegate.EndEditHint.EditNextItem and last) or (
+            hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem and first
+        )
+        if not leaving:
+            super().closeEditor(editor, hint)
+            return
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+        forward = hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+        self.focusNextPrevChild(forward)
+
+
 class ActionsEditor(QWidget):
     """The agreed-actions table with Add action and Remove action buttons.
 
     Keyboard: Tab reaches the table, then the buttons; in the table the arrows move between
-    cells, typing or F2 edits a cell, Tab while editing moves to the next cell and Enter ends
-    editing. Add action opens the new row's first cell for typing.
+    cells, typing or F2 edits a cell, Tab while editing moves to the next cell (from the last
+    cell, out of the table) and Enter ends editing. Add action opens the new row's first cell
+    for typing.
     """
 
     changed = Signal()
@@ -228,7 +249,7 @@ class ActionsEditor(QWidget):
     ) -> None:
         super().__init__(parent)
         self._model = ActionsModel(self)
-        self._view = QTableView(self)
+        self._view = _ActionsView(self)
         self._view.setModel(self._model)
         self._view.setItemDelegate(_CellDelegate(self._view))
         self._view.setAccessibleName(accessible_name)
