@@ -648,7 +648,7 @@ def test_an_invalid_due_date_is_red_explained_and_none(
     due = model.index(0, DUE_COLUMN)
     assert model.data(due) == "2018-31-10"
     assert model.data(due, Qt.ItemDataRole.ForegroundRole) == QColor(ERROR)
-    assert "YYYY-MM-DD" in model.data(due, Qt.ItemDataRole.ToolTipRole)
+    assert "31 Oct 2018" in model.data(due, Qt.ItemDataRole.ToolTipRole)
     problems = [label for label in actions.findChildren(QLabel) if label.isVisible()]
     assert len(problems) == 1
     assert "2018-31-10" in problems[0].text()
@@ -744,7 +744,7 @@ def test_tab_from_the_last_cell_leaves_the_actions_table(
         qtbot.waitUntil(lambda: isinstance(focused(), QLineEdit))
     due = focused()
     assert isinstance(due, QLineEdit)
-    qtbot.keyClicks(due, "2018-10-31")
+    qtbot.keyClicks(due, "31 Oct 2018")  # written as people write it, kept as a date
     qtbot.keyClick(due, Qt.Key.Key_Tab)  # the last cell: out of the table, not round the row
     qtbot.waitUntil(lambda: focused() is add)
     assert actions.action_lines()[0].due_on == date(2018, 10, 31)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pwdesk.domain.dates import parse_date
+from pwdesk.domain.dates import read_typed_date
 from pwdesk.gui.theme import error_text
 
 ERROR = "#B3261E"  # text of a value that will not be kept; always paired with words saying why
@@ -39,7 +39,7 @@ ACTION_COLUMN = 0
 OWNER_COLUMN = 1
 DUE_COLUMN = 2
 _HEADERS = ("Action", "Owner", "Due date")
-_DATE_HINT = "Write the due date as YYYY-MM-DD, for example 2018-10-31."
+_DATE_HINT = "Write the due date as 31/10/2018, 31 Oct 2018 or 2018-10-31."
 _VISIBLE_ROWS = (3, 10)  # the table grows with its rows between these, then scrolls
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -74,7 +74,7 @@ class _Row:
 
     def has_bad_date(self) -> bool:
         text = self.due_text.strip()
-        return bool(text) and parse_date(text) is None
+        return bool(text) and read_typed_date(text) is None
 
 
 class ActionsModel(QAbstractTableModel):
@@ -166,7 +166,7 @@ class ActionsModel(QAbstractTableModel):
             ActionLine(
                 row.description.strip(),
                 row.owner.strip(),
-                parse_date(row.due_text.strip()),
+                read_typed_date(row.due_text),
                 row.action_id,
                 row.base,
             )
@@ -209,7 +209,7 @@ class _CellDelegate(QStyledItemDelegate):
         if isinstance(editor, QLineEdit):
             editor.setAccessibleName(_HEADERS[index.column()])
             if index.column() == DUE_COLUMN:
-                editor.setPlaceholderText("YYYY-MM-DD")
+                editor.setPlaceholderText("31/10/2018")
         return editor
 
 
@@ -255,7 +255,7 @@ class ActionsEditor(QWidget):
         self._view.setAccessibleName(accessible_name)
         self._view.setAccessibleDescription(
             "Agreed actions. Arrow keys move between cells, typing or F2 edits a cell, "
-            "Enter ends editing. Due dates are written YYYY-MM-DD."
+            "Enter ends editing. Due dates are written like 31/10/2018 or 31 Oct 2018."
         )
         # Tab leaves the table rather than walking its cells, so the form stays one tab chain.
         self._view.setTabKeyNavigation(False)
@@ -278,7 +278,7 @@ class ActionsEditor(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         metrics = self.fontMetrics()
         header.resizeSection(OWNER_COLUMN, metrics.horizontalAdvance("M") * 14)
-        header.resizeSection(DUE_COLUMN, metrics.horizontalAdvance("0000-00-00") + 40)
+        header.resizeSection(DUE_COLUMN, metrics.horizontalAdvance("30 Sept 2018") + 40)
 
         self._problems = QLabel(self)
         self._problems.setWordWrap(True)
