@@ -35,7 +35,7 @@ class PackageOpening(QGroupBox):
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__("Open them with")
-        self.with_passphrase = QRadioButton("The package pass&phrase")
+        self.with_passphrase = QRadioButton("The packa&ge passphrase")
         self.with_passphrase.setAccessibleName("Open with the package passphrase")
         self.with_key = QRadioButton("The QA officer's private &key")
         self.with_key.setAccessibleName("Open with the QA officer's private key")

@@ -6,10 +6,13 @@ each window's tests walk it with :func:`duplicate_mnemonics`.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QTabBar, QWidget
+
+_ENTITY = re.compile(r"&(#x?[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def letter_of(text: str) -> str | None:
@@ -19,6 +22,10 @@ def letter_of(text: str) -> str | None:
     """
     index = 0
     while index < len(text) - 1:
+        entity = _ENTITY.match(text, index)
+        if entity is not None:  # "&#x27;" in a rich-text label is an apostrophe, not a key
+            index = entity.end()
+            continue
         if text[index] == "&":
             following = text[index + 1]
             if following != "&":

@@ -28,6 +28,7 @@ from pwdesk.services.drafts import kept_drafts
 from pwdesk.services.feedback import feedback_pdf
 from pwdesk.services.settings import load_settings
 from tests.gui.conftest import open_editor
+from tests.gui.mnemonics import duplicate_mnemonics
 
 Opener = Callable[[QtBot, MainWindow, Path], QWidget | None]
 
@@ -124,3 +125,15 @@ def test_the_window_fits_a_laptop_screen_with_its_buttons_in_sight(
         assert screen.contains(where), f"{name}: {button.text()!r} at {where} is off screen"
         shown = button.visibleRegion().boundingRect()
         assert shown.size() == button.size(), f"{name}: {button.text()!r} is cut off"
+
+
+@pytest.mark.parametrize("name", sorted(set(OPENERS) - {"main window"}))  # tab by tab elsewhere
+def test_no_two_controls_of_the_window_share_an_access_key(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, name: str
+) -> None:
+    widget = OPENERS[name](qtbot, demo_window, tmp_path)
+    assert widget is not None
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert duplicate_mnemonics(widget) == {}, name
