@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # ships no type information
 from PySide6.QtCore import QMarginsF, QRectF, QSize, QStandardPaths
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -123,6 +123,12 @@ class PdfPreview(QPrintPreviewDialog):
         # The default is too small to read a page; 900x1000 would hide the buttons on a laptop.
         fit_to_screen(self, 900, 1000)
         self.paintRequested.connect(self._paint)
+        # Qt's preview has toolbar buttons only; its Print answers Ctrl+P, as in the editor.
+        for action in self.findChildren(QAction):
+            if action.text().replace("&", "") == "Print":
+                action.setShortcut(QKeySequence.StandardKey.Print)
+                action.setToolTip("Print (Ctrl+P)")
+                self.print_action = action
 
     def _paint(self, printer: QPrinter) -> None:
         render_pdf(self.pdf, printer)

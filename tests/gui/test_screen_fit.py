@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QDialog, QWidget
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from pwdesk.domain.statuses import Status
@@ -137,3 +137,29 @@ def test_no_two_controls_of_the_window_share_an_access_key(
     widget.show()
     qtbot.waitExposed(widget)
     assert duplicate_mnemonics(widget) == {}, name
+
+
+# Windows rather than dialogs, and Qt's print preview, whose Print is a toolbar button (Ctrl+P).
+NOT_DIALOGS = {"main window", "audit editor", "observation editor", "print preview"}
+
+
+@pytest.mark.parametrize("name", sorted(set(OPENERS) - NOT_DIALOGS))
+def test_enter_in_the_dialog_has_a_default_button_to_press(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, name: str
+) -> None:
+    widget = OPENERS[name](qtbot, demo_window, tmp_path)
+    assert isinstance(widget, QDialog)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    defaults = [b for b in widget.findChildren(QPushButton) if b.isDefault() and b.isVisible()]
+    assert len(defaults) == 1, (name, [b.text() for b in defaults])
+
+
+def test_the_print_preview_prints_with_ctrl_p(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path
+) -> None:
+    preview = _preview(qtbot, demo_window, tmp_path)
+    assert isinstance(preview, PdfPreview)
+    qtbot.addWidget(preview)
+    assert preview.print_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Print)
