@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from pwdesk.gui.widgets import muted
 from pwdesk.palette import ACCENT
 
-ERROR_ON_LIGHT = "#B3261E"  # the form's red (actions_editor.ERROR)
+ERROR_ON_LIGHT = "#B3261E"  # text of a value that will not be kept; always with words why
 ERROR_ON_DARK = "#FF8A80"
 ACCENT_ON_DARK = "#8AB4F8"
 AMBER_ON_DARK = "#FDD663"
@@ -26,16 +27,17 @@ def dark_theme() -> bool:
 
 
 def muted_text() -> str:
-    """Secondary text: the theme's text colour, seven parts in ten, over its window colour."""
+    """Secondary text for a style sheet: what widgets.muted makes of the theme's text colour,
+    flattened onto its window colour (a style sheet's colour is opaque)."""
     palette = QGuiApplication.palette()
-    ink, paper = (
-        palette.color(QPalette.ColorRole.WindowText),
-        palette.color(QPalette.ColorRole.Window),
-    )
+    ink = muted(palette.color(QPalette.ColorRole.WindowText))
+    paper = palette.color(QPalette.ColorRole.Window)
+    share = ink.alphaF()
     blend = QColor(
-        round(ink.red() * 0.7 + paper.red() * 0.3),
-        round(ink.green() * 0.7 + paper.green() * 0.3),
-        round(ink.blue() * 0.7 + paper.blue() * 0.3),
+        *(
+            round(part * share + under * (1 - share))
+            for part, under in zip(_rgb(ink), _rgb(paper), strict=True)
+        )
     )
     return str(blend.name())
 
@@ -67,3 +69,7 @@ def themed_style(style_sheet: str) -> str:
     for colour, themed in _STYLE_COLOURS.items():
         style_sheet = style_sheet.replace(colour, themed())
     return style_sheet
+
+
+def _rgb(colour: QColor) -> tuple[int, int, int]:
+    return colour.red(), colour.green(), colour.blue()

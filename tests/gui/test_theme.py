@@ -33,9 +33,16 @@ def _luminance(colour: QColor) -> float:
     )
 
 
-def contrast(a: QColor, b: QColor) -> float:
-    """The WCAG contrast ratio of two colours."""
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+def contrast(ink: QColor, paper: QColor) -> float:
+    """The WCAG contrast ratio of text in ``ink`` (its transparency shown over ``paper``)."""
+    share = ink.alphaF()
+    shown = QColor(
+        *(
+            round(part * share + under * (1 - share))
+            for part, under in zip(_rgb(ink), _rgb(paper), strict=True)
+        )
+    )
+    high, low = sorted((_luminance(shown), _luminance(paper)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
 
@@ -100,3 +107,7 @@ def test_the_style_sheet_swaps_its_text_colours_on_a_dark_theme_only(
         assert contrast(QColor(swapped), QColor(WINDOW)) >= 4.5, swapped
     qapp.setPalette(qapp.style().standardPalette())
     assert themed_style(sheet) == sheet
+
+
+def _rgb(colour: QColor) -> tuple[int, int, int]:
+    return colour.red(), colour.green(), colour.blue()

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.dates import read_typed_date
-from pwdesk.gui.theme import error_text
+from pwdesk.gui.theme import ERROR_ON_LIGHT, error_text
 
-ERROR = "#B3261E"  # text of a value that will not be kept; always paired with words saying why
+ERROR = ERROR_ON_LIGHT  # the red of a value that will not be kept, on a light theme
 
 ACTION_COLUMN = 0
 OWNER_COLUMN = 1

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from pwdesk.domain.templates import FormTemplate, Item, Section
 from pwdesk.gui.form.actions_editor import ERROR, ActionLine, ActionsEditor
 from pwdesk.gui.form.item_editors import ActionsItemEditor, ItemEditor, item_editor
-from pwdesk.gui.theme import accent_text, error_text, muted_text
-from pwdesk.gui.widgets import scaled_font
+from pwdesk.gui.theme import accent_text, error_text
+from pwdesk.gui.widgets import muted_palette, scaled_font
 
 _PAGE_WIDTH = 980  # beyond this, lines of text get too long to read comfortably
 
@@ -36,7 +36,7 @@ def _muted_label(text: str, font: QFont) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setFont(font)
-    label.setStyleSheet(f"color: {muted_text()};")
+    label.setPalette(muted_palette(label))
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
 
