@@ -14,8 +14,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 
 from pwdesk.domain.analysis import AspectResult
 from pwdesk.domain.grades import Grade, GradeScale
-
-NO_FIGURE = "\N{EN DASH}"  # shown where there is nothing to count, such as a percentage of none
+from pwdesk.domain.wording import NO_FIGURE
 
 MARGIN = 8.0
 GAP = 12.0  # between label, bar and percentage
@@ -182,7 +181,7 @@ class ChartGeometry:
 
 def _columns(metrics: QFontMetricsF, right: float) -> _Columns:
     """The label's column on the left, the percentage's on the right, the bars between."""
-    pct_width = max(metrics.horizontalAdvance(t) for t in ("100%", NO_FIGURE)) + 2
+    pct_width = max(metrics.horizontalAdvance(t) for t in ("100.0%", NO_FIGURE)) + 2
     label_width = min(max(right * 0.34, 110.0), 340.0)
     bar_left = label_width + GAP
     bar_right = max(right - pct_width - GAP, bar_left + 1)

@@ -7,33 +7,16 @@ grade_chart).
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from pwdesk.domain.analysis import WeekStats
+from pwdesk.domain.wording import count, date_span, percent
 from pwdesk.gui.figure_tile import FigureTile
-from pwdesk.gui.grade_chart import GradeChart, format_pct
+from pwdesk.gui.grade_chart import GradeChart
 from pwdesk.gui.widgets import muted_palette, plain_label, scaled_font
 from pwdesk.services.weeks import WeekSummary
-
-
-def _date_range(starts_on: date, ends_on: date) -> str:
-    """The dates of a week in words, such as 17 to 21 September 2018 (with an en dash)."""
-    end = f"{ends_on.day} {ends_on:%B %Y}"
-    if starts_on == ends_on:
-        return end
-    if (starts_on.year, starts_on.month) == (ends_on.year, ends_on.month):
-        return f"{starts_on.day}\N{EN DASH}{end}"
-    if starts_on.year == ends_on.year:
-        return f"{starts_on.day} {starts_on:%B} \N{EN DASH} {end}"
-    return f"{starts_on.day} {starts_on:%B %Y} \N{EN DASH} {end}"
-
-
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
 
 
 class DashboardPage(QWidget):
@@ -168,7 +151,7 @@ class DashboardPage(QWidget):
         """Show one week's figures, all taken from its analysis."""
         self._heading.setText(f"{week.code} \N{MIDDLE DOT} {week.title}")
         parts = [f"Theme: {week.theme}"] if week.theme else []
-        parts.append(_date_range(week.starts_on, week.ends_on))
+        parts.append(date_span(week.starts_on, week.ends_on))
         self._subheading.setText("\n".join(parts))
 
         planned = sum(cohort.children for cohort in stats.cohorts)
@@ -187,8 +170,8 @@ class DashboardPage(QWidget):
         self._tiles["senior_leaders"].set_figure(str(stats.senior_leaders), "auditing or observing")
         overall = stats.overall
         self._tiles["overall"].set_figure(
-            format_pct(overall.good_or_better_pct),
-            f"of {_count(overall.graded, 'case', 'cases')} graded"
+            percent(overall.good_or_better_pct),
+            f"of {count(overall.graded, 'case', 'cases')} graded"
             if overall.graded
             else "No case graded yet",
         )
@@ -197,8 +180,7 @@ class DashboardPage(QWidget):
         if stats.drafts:
             verb = "is" if stats.drafts == 1 else "are"
             self._drafts_note.setText(
-                f"{_count(stats.drafts, 'draft', 'drafts')} {verb} not counted here"
-                " until completed."
+                f"{count(stats.drafts, 'draft', 'drafts')} {verb} not counted here until completed."
             )
         self._drafts_note.setVisible(stats.drafts > 0)
 

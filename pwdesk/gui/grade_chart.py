@@ -22,22 +22,14 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from pwdesk.domain.analysis import AspectResult
 from pwdesk.domain.grades import Grade, GradeScale
-from pwdesk.gui.chart_geometry import NO_FIGURE, ChartGeometry, ChartLayout, ChartRow, LegendEntry
+from pwdesk.domain.wording import percent
+from pwdesk.gui.chart_geometry import ChartGeometry, ChartLayout, ChartRow, LegendEntry
 from pwdesk.gui.widgets import muted, scaled_font
 from pwdesk.palette import grade_colours
 
 _ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ALIGN_CENTRE = Qt.AlignmentFlag.AlignCenter
-
-
-def format_pct(pct: float | None, *, whole: bool = False) -> str:
-    """A good-or-better percentage as people read it: "71.4%", "71%" when whole, or a dash."""
-    if pct is None:
-        return NO_FIGURE
-    if whole:
-        return f"{int(pct + 0.5)}%"  # halves up, as the analysis rounds
-    return f"{pct:.1f}%"
 
 
 def describe_counts(aspect: AspectResult, scale: GradeScale) -> str:
@@ -50,7 +42,7 @@ def describe_aspect(aspect: AspectResult, scale: GradeScale) -> str:
     if aspect.good_or_better_pct is None:
         share = "nothing graded, so no percentage"
     else:
-        share = f"{format_pct(aspect.good_or_better_pct)} good or better"
+        share = f"{percent(aspect.good_or_better_pct)} good or better"
     return f"{aspect.label}: {describe_counts(aspect, scale)}; {share}"
 
 
@@ -131,7 +123,7 @@ class GradeChart(QWidget):
             lines.append("Nothing graded, so no good-or-better percentage")
         else:
             lines.append(
-                f"{format_pct(aspect.good_or_better_pct)} good or better"
+                f"{percent(aspect.good_or_better_pct)} good or better"
                 f" (of {aspect.graded} graded, Not applicable left out)"
             )
         return "\n".join(lines)
@@ -249,9 +241,7 @@ class GradeChart(QWidget):
                 painter.drawText(shape, _ALIGN_CENTRE, text)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(ink if row.aspect.good_or_better_pct is not None else secondary)
-        painter.drawText(
-            row.pct, _ALIGN_RIGHT, format_pct(row.aspect.good_or_better_pct, whole=True)
-        )
+        painter.drawText(row.pct, _ALIGN_RIGHT, percent(row.aspect.good_or_better_pct))
 
     def _segment_text(
         self, metrics: QFontMetricsF, grade: Grade, aspect: AspectResult, room: float
