@@ -5,14 +5,27 @@ Pure functions over plain data, so each number is computed in one place only.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pwdesk.domain.agreement import (
+    PairTable,
+    agreements_within_one,
+    exact_agreements,
+    grade_pair_table,
+    gwet_ac2,
+    weighted_kappa,
+)
+from pwdesk.domain.agreement import (
+    cohens_kappa as cohens_kappa,  # re-exported: agreement was measured here first
+)
 from pwdesk.domain.answers import note_of, value_of
 from pwdesk.domain.grades import GradeScale
 from pwdesk.domain.templates import OBSERVATION_TYPES, FormTemplate
+from pwdesk.domain.wording import half_up, percent_of
 
 
 @dataclass(frozen=True)
@@ -111,33 +124,92 @@ class AspectChange:
         """Percentage points gained (positive) or lost since the compared week."""
         if self.current is None or self.previous is None:
             return None
-        return round(self.current - self.previous, 1)
+        return half_up(self.current - self.previous, 1)
+
+
+SMALL_NUMBER = 10  # agreement over fewer pairs than this is flagged: read it with care
 
 
 @dataclass(frozen=True)
 class AgreementResult:
-    """How often the moderator agreed with the auditor on one graded item."""
+    """How far the moderator agreed with the auditor on one graded item (or on every item
+    pooled), over the pairs where both gave a real grade of the scale."""
 
     id: str
     label: str
-    moderated: int
-    agreed: int
+    moderated: int  # pairs of real grades: the auditor's and the moderator's
+    agreed: int  # pairs with the same grade
+    within_one: int = 0  # pairs at most one grade apart
+    weighted_kappa: float | None = None  # Cohen's, linear weights
+    gwet_ac2: float | None = None  # Gwet's AC2, linear weights
+    kappa: float | None = None  # Cohen's unweighted, for comparison
+    grade_pairs: PairTable = ()  # k x k counts: auditor's grade down, moderator's across
 
     @property
     def agreement_pct(self) -> float | None:
-        """Agreement as a percentage, to one decimal place, halves up."""
-        if not self.moderated:
-            return None
-        return (2000 * self.agreed + self.moderated) // (2 * self.moderated) / 10
+        """Exact agreement as a percentage, to one decimal place, halves up."""
+        return percent_of(self.agreed, self.moderated)
+
+    @property
+    def within_one_pct(self) -> float | None:
+        """Agreement within one grade as a percentage, to one decimal place, halves up."""
+        return percent_of(self.within_one, self.moderated)
+
+    @property
+    def small(self) -> bool:
+        """Whether the figures rest on fewer than SMALL_NUMBER pairs."""
+        return self.moderated < SMALL_NUMBER
+
+
+ALL_GRADES = "all"  # the id of the agreement pooled over every graded item
 
 
 @dataclass(frozen=True)
 class ModerationStats:
-    """The moderation of a week: agreement per item, and Cohen's kappa over every grade."""
+    """The moderation of a week: agreement per item, and over every grade reviewed (pooled)."""
 
     audits: int
     items: tuple[AgreementResult, ...]
     kappa: float | None  # None when nothing was moderated, or every grade was the same
+    pooled: AgreementResult = field(
+        default_factory=lambda: AgreementResult(ALL_GRADES, "All grades reviewed", 0, 0)
+    )
+    grade_ids: tuple[str, ...] = ()  # the scale's grades, the order of the grade-pair table
+
+    @property
+    def weighted_kappa(self) -> float | None:
+        """Cohen's linearly weighted kappa over every pair."""
+        return self.pooled.weighted_kappa
+
+    @property
+    def gwet_ac2(self) -> float | None:
+        """Gwet's AC2 (linear weights) over every pair."""
+        return self.pooled.gwet_ac2
+
+    @property
+    def exact_pct(self) -> float | None:
+        """Exact agreement over every pair, as a percentage."""
+        return self.pooled.agreement_pct
+
+    @property
+    def within_one_pct(self) -> float | None:
+        """Agreement within one grade over every pair, as a percentage."""
+        return self.pooled.within_one_pct
+
+    @property
+    def pairs_total(self) -> int:
+        """Every pair of real grades reviewed, all items together."""
+        return self.pooled.moderated
+
+    @property
+    def grade_pairs(self) -> PairTable:
+        """Every pair counted by grade: auditor's grade down, moderator's across."""
+        return self.pooled.grade_pairs
+
+    @property
+    def small(self) -> bool:
+        """Whether the pooled figures rest on fewer than SMALL_NUMBER pairs."""
+        return self.pooled.small
 
 
 @dataclass(frozen=True)
@@ -186,14 +258,26 @@ def grade_aspect(
     )
 
 
+def comment_key(text: str) -> str:
+    """What two comments share when they differ only in capitals, spacing or punctuation."""
+    kept = (_mark_replaced(ch) if unicodedata.category(ch)[0] in "PZ" else ch for ch in text)
+    return " ".join("".join(kept).casefold().split())
+
+
+def _mark_replaced(ch: str) -> str:
+    """Apostrophes and hyphens join a word ("don't", "well-being"); other marks part words."""
+    return "" if ch in "'\u2019-\u2010\u2011" else " "
+
+
 def _collate(texts: Sequence[str]) -> tuple[CommentCount, ...]:
-    """Identical comments (ignoring case and spacing) counted together, most frequent first."""
+    """Comments that differ only in capitals, spacing or punctuation counted together, most
+    frequent first; each is shown as first written (its spacing tidied)."""
     counts: Counter[str] = Counter()
     first_seen: dict[str, str] = {}
     for text in texts:
         words = " ".join(text.split())
-        if words:
-            key = words.casefold()
+        key = comment_key(words)
+        if key:
             first_seen.setdefault(key, words)
             counts[key] += 1
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], first_seen[pair[0]]))
@@ -217,26 +301,32 @@ def collate_comments(
     )
 
 
-def cohens_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
-    """Cohen's kappa for two raters' grades of the same items, rounded to two places."""
-    if not pairs:
-        return None
-    total = len(pairs)
-    observed = sum(first == second for first, second in pairs) / total
-    firsts = Counter(first for first, _ in pairs)
-    seconds = Counter(second for _, second in pairs)
-    expected = sum(firsts[g] * seconds[g] for g in firsts) / (total * total)
-    if expected == 1:
-        return None
-    return round((observed - expected) / (1 - expected), 2)
+def agreement_of(
+    item_id: str, label: str, pairs: Sequence[tuple[str, str]], grade_ids: Sequence[str]
+) -> AgreementResult:
+    """Every agreement figure for pairs (auditor's grade, moderator's grade) of one item or
+    many; pairs where either grade is not of the scale are left out."""
+    real = [(a, m) for a, m in pairs if a in grade_ids and m in grade_ids]
+    return AgreementResult(
+        id=item_id,
+        label=label,
+        moderated=len(real),
+        agreed=exact_agreements(real, grade_ids),
+        within_one=agreements_within_one(real, grade_ids),
+        weighted_kappa=weighted_kappa(real, grade_ids),
+        gwet_ac2=gwet_ac2(real, grade_ids),
+        kappa=cohens_kappa(real),
+        grade_pairs=grade_pair_table(real, grade_ids),
+    )
 
 
 def moderation_stats(template: FormTemplate, audits: Sequence[AuditFacts]) -> ModerationStats:
-    """Agreement between auditors and moderators, per graded item and overall (kappa).
+    """Agreement between auditors and moderators, per graded item and over every item pooled.
 
     Only real grades on both sides count (Not applicable is left out, as in percentages).
     """
     moderated = [audit for audit in audits if audit.moderated]
+    grade_ids = template.scale.ids
     items = []
     pairs: list[tuple[str, str]] = []
     for item in (*template.aspects(), template.overall):
@@ -245,10 +335,10 @@ def moderation_stats(template: FormTemplate, audits: Sequence[AuditFacts]) -> Mo
             for audit in moderated
             if item.id in audit.moderated
         ]
-        real = [(a, m) for a, m in both if a in template.scale.ids and m in template.scale.ids]
-        pairs += real
-        items.append(AgreementResult(item.id, item.label, len(real), sum(a == m for a, m in real)))
-    return ModerationStats(len(moderated), tuple(items), cohens_kappa(pairs))
+        pairs += both
+        items.append(agreement_of(item.id, item.label, both, grade_ids))
+    pooled = agreement_of(ALL_GRADES, "All grades reviewed", pairs, grade_ids)
+    return ModerationStats(len(moderated), tuple(items), pooled.kappa, pooled, grade_ids)
 
 
 def compare_weeks(current: WeekStats, previous: WeekStats) -> tuple[AspectChange, ...]:

@@ -13,6 +13,7 @@ from pwdesk.domain.analysis import (
     AspectResult,
     AuditFacts,
     CohortFacts,
+    ModerationStats,
     ObservationFacts,
     WeekStats,
     analyse_week,
@@ -162,6 +163,40 @@ def _aspect_json(aspect: AspectResult, labels: dict[str, str]) -> dict[str, Any]
     }
 
 
+def _moderation_json(moderation: ModerationStats, labels: dict[str, str]) -> dict[str, Any]:
+    """Agreement between auditors and moderators: pooled over every pair, then per item."""
+    return {
+        "audits": moderation.audits,
+        "pairs": moderation.pairs_total,
+        "exact_pct": moderation.exact_pct,
+        "within_one_pct": moderation.within_one_pct,
+        "kappa": moderation.kappa,
+        "weighted_kappa": moderation.weighted_kappa,
+        "gwet_ac2": moderation.gwet_ac2,
+        "small": moderation.small,
+        "grade_pairs": {
+            "grades": [labels[grade_id] for grade_id in moderation.grade_ids],
+            "rows": [list(row) for row in moderation.grade_pairs],
+        },
+        "items": [
+            {
+                "id": item.id,
+                "label": item.label,
+                "moderated": item.moderated,
+                "agreed": item.agreed,
+                "agreement_pct": item.agreement_pct,
+                "within_one": item.within_one,
+                "within_one_pct": item.within_one_pct,
+                "kappa": item.kappa,
+                "weighted_kappa": item.weighted_kappa,
+                "gwet_ac2": item.gwet_ac2,
+                "small": item.small,
+            }
+            for item in moderation.items
+        ],
+    }
+
+
 def stats_json(week: WeekSummary, stats: WeekStats) -> dict[str, Any]:
     """The figures as the one JSON object ``pwdesk stats --json`` prints."""
     labels = {grade.id: grade.label for grade in stats.scale.choices}
@@ -206,19 +241,6 @@ def stats_json(week: WeekSummary, stats: WeekStats) -> dict[str, Any]:
         "overall": _aspect_json(stats.overall, labels)["counts"],
         "moderation": None
         if stats.moderation is None
-        else {
-            "audits": stats.moderation.audits,
-            "kappa": stats.moderation.kappa,
-            "items": [
-                {
-                    "id": item.id,
-                    "label": item.label,
-                    "moderated": item.moderated,
-                    "agreed": item.agreed,
-                    "agreement_pct": item.agreement_pct,
-                }
-                for item in stats.moderation.items
-            ],
-        },
+        else _moderation_json(stats.moderation, labels),
         "overall_good_or_better_pct": stats.overall.good_or_better_pct,
     }

@@ -170,8 +170,8 @@ def test_the_whole_cycle_from_set_up_to_moderated_report(qa: Database, tmp_path:
         page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(qa, "2019-03"))).pages
     )
     text = re.sub(r"\s+", " ", text)
-    assert "1 audit was moderated" in text
-    assert "Quality and regularity of supervision 1 0 0.0%" in text
+    assert "One audit was moderated" in text
+    assert "Quality and regularity of supervision 1 (few) 0 0.0%" in text
 
 
 def complete_observation(db: Database, leader: str, practitioner: str | None) -> str:

@@ -102,8 +102,9 @@ def test_the_report_shows_the_moderation(demo_db: Database) -> None:
         moderate(demo_db, record, {"overall": ModeratedGrade(overall)})
     reader = PdfReader(io.BytesIO(report_pdf(demo_db, "2018-09")))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
-    assert "3 audits were moderated" in text
-    assert "Overall grade for the case 3 3 100.0%" in text
+    assert "Three audits were moderated" in text
+    assert "Overall grade for the case 3 (few) 3 100.0% 100.0%" in text
+    assert "Fewer than 10 grades were reviewed" in text
 
 
 def test_a_moderation_travels_with_its_week(demo_db: Database, tmp_path: Path) -> None:
