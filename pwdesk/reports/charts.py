@@ -12,17 +12,21 @@ from typing import Literal
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from pwdesk.domain.grades import GradeScale
+from pwdesk.domain.wording import percent
 from pwdesk.palette import INK, MUTED, RULE, grade_colours
-from pwdesk.reports.document import BOLD, FONT
+from pwdesk.reports.blocks import Chart
+from pwdesk.reports.document import BOLD, FONT, register_fonts
 
 Anchor = Literal["start", "middle", "end"]
 
 BAR = 11.0
 GAP = 5.0
 LABEL_SIZE = 7.0
+LINE = 8.5  # between the lines of a wrapped label
 COUNT_SIZE = 6.5
 LEGEND_HEIGHT = 16.0
 PCT_WIDTH = 34.0  # room at the right for good or better
@@ -42,14 +46,6 @@ def _rect(
     rect.strokeColor = colors.HexColor(stroke) if stroke else None
     rect.strokeWidth = stroke_width
     return rect
-
-
-def _fit(text: str, width: float, size: float) -> str:
-    if stringWidth(text, FONT, size) <= width:
-        return text
-    while text and stringWidth(text + "…", FONT, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
 
 
 def _text(
@@ -102,9 +98,19 @@ def _bar(
 
 def _good_or_better(right: float, y: float, counts: Mapping[str, int], scale: GradeScale) -> String:
     pct = scale.good_or_better_pct(counts)
-    if pct is None:
-        return _text(right, y + 3, "–", BOLD, 7, MUTED, "end")
-    return _text(right, y + 3, f"{pct:.0f}%", BOLD, 7, INK, "end")
+    ink = MUTED if pct is None else INK
+    return _text(right, y + 3, percent(pct), BOLD, 7, ink, "end")
+
+
+def chart_drawing(chart: Chart, width: float) -> Drawing:
+    """A report's chart block drawn ``width`` wide, its description as the text alternative."""
+    return stacked_bars(
+        chart.rows,
+        chart.scale,
+        width,
+        label_width=width * chart.label_share,
+        description=f"{chart.title}. {chart.description}",
+    )
 
 
 def stacked_bars(
@@ -118,9 +124,14 @@ def stacked_bars(
     """One bar per row, its segments the grades in scale order (Not applicable last).
 
     Each bar is as long as its row's answers relative to the longest; counts are written on
-    segments wide enough to hold them; good or better is written at the right.
+    segments wide enough to hold them; good or better is written at the right, as the tables
+    write it. A label too long for its column wraps onto more lines, and its row grows to hold
+    them: no label is ever cut short.
     """
-    height = LEGEND_HEIGHT + len(rows) * (BAR + GAP) + 4
+    register_fonts()
+    labels = [simpleSplit(label, FONT, LABEL_SIZE, label_width) or [""] for label, _ in rows]
+    heights = [max(BAR, len(lines) * LINE) for lines in labels]
+    height = LEGEND_HEIGHT + sum(h + GAP for h in heights) + 4
     drawing = Drawing(width, height)
     if description:
         drawing.setProperties({"desc": description})  # alternative text where readers use it
@@ -131,10 +142,13 @@ def stacked_bars(
         room=width - bar_left - PCT_WIDTH,
         biggest=max((sum(counts.values()) for _, counts in rows), default=0) or 1,
     )
-    y = height - LEGEND_HEIGHT - BAR
-    for label, counts in rows:
-        drawing.add(_text(0, y + 3, _fit(label, label_width, LABEL_SIZE), FONT, LABEL_SIZE, INK))
+    top = height - LEGEND_HEIGHT
+    for (_, counts), lines, row_height in zip(rows, labels, heights, strict=True):
+        y = top - row_height + (row_height - BAR) / 2  # the bar centred on its label
+        for number, line in enumerate(lines):
+            baseline = top - (number + 1) * LINE + 2
+            drawing.add(_text(0, baseline, line, FONT, LABEL_SIZE, INK))
         _bar(drawing, bars, y, counts, scale)
         drawing.add(_good_or_better(width, y, counts, scale))
-        y -= BAR + GAP
+        top -= row_height + GAP
     return drawing

@@ -31,6 +31,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from pwdesk.domain.dates import long_date
 from pwdesk.palette import ACCENT, INK, MUTED, RULE
@@ -89,6 +90,7 @@ def style_sheet() -> StyleSheet1:
             textColor=accent,
             spaceBefore=10,
             spaceAfter=5,
+            keepWithNext=1,
         )
     )
     sheet.add(
@@ -101,10 +103,14 @@ def style_sheet() -> StyleSheet1:
             textColor=accent,
             spaceBefore=7,
             spaceAfter=3,
+            keepWithNext=1,
         )
     )
     sheet.add(ParagraphStyle("Centre", parent=sheet["Small"], alignment=TA_CENTER))
     sheet.add(ParagraphStyle("Right", parent=sheet["Small"], alignment=TA_RIGHT))
+    sheet.add(ParagraphStyle("CentreBold", parent=sheet["SmallBold"], alignment=TA_CENTER))
+    sheet.add(ParagraphStyle("RightBold", parent=sheet["SmallBold"], alignment=TA_RIGHT))
+    sheet.add(ParagraphStyle("Caption", parent=sheet["Muted"], fontName=ITALIC, spaceAfter=2))
     return sheet
 
 
@@ -169,36 +175,85 @@ class Furniture:
     logo: Path | None = None
 
 
+class _DeferredCanvas(Canvas):
+    """A canvas that holds every page until the document is laid out, then finishes each one.
+
+    Only then is the page count known, so "Page x of y" and the contents page are drawn in
+    one layout pass: the story is laid out once, and only the contents page is drawn again.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+        self.finish_page: Callable[[Canvas, int, int], None] = lambda canvas, page, total: None
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._held.append(dict(self.__dict__))
+        self._startPage()  # type: ignore[attr-defined]  # ReportLab's own page reset
+
+    def save(self) -> None:
+        total = len(self._held)
+        for number, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            self.finish_page(self, number, total)
+            super().showPage()
+        super().save()
+
+
+class ContentsSpace(Flowable):
+    """The rest of the contents page, kept for the listing drawn once the pages are known."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, available_height - 1
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        template = getattr(self.canv, "template", None)
+        if isinstance(template, _Template):
+            template.contents_at = (self.canv.getPageNumber(), x, y, self.width, self.height)
+
+
 class _Template(BaseDocTemplate):
     """Draws the furniture on every page, and files headings in the contents and PDF outline.
 
     A heading is any flowable with ``outline_level`` and ``outline_text`` attributes.
     """
 
-    def __init__(self, *args: Any, furniture: Furniture, total_pages: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, furniture: Furniture, contents_styles: list[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.furniture = furniture
-        self.total_pages = total_pages
-        self._headings = 0
+        self.contents_styles = contents_styles
+        self.entries: list[tuple[int, str, int, str]] = []
+        self.contents_at: tuple[int, float, float, float, float] | None = None
 
     def beforeDocument(self) -> None:  # noqa: N802 - ReportLab's hook
-        self._headings = 0
+        self.canv.finish_page = self.finish_page  # type: ignore[attr-defined]
+        self.canv.template = self  # type: ignore[attr-defined]
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook
         level = getattr(flowable, "outline_level", None)
         if level is None:
             return
-        self._headings += 1
-        key = f"heading-{self._headings}"
+        key = f"heading-{len(self.entries) + 1}"
         text = str(getattr(flowable, "outline_text", ""))
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
-        if level == 0:  # the contents list keeps to the main headings; the outline has all
-            self.notify("TOCEntry", (level, text, self.page, key))
+        # the contents list keeps to the main headings; the outline has all
+        self.entries.append((level, text, self.page, key))
 
-    def draw_page(self, canvas: Canvas, document: BaseDocTemplate) -> None:
-        """The page template's callback: furniture with "Page x of y"."""
-        draw_furniture(canvas, self.furniture, canvas.getPageNumber(), self.total_pages)
+    def finish_page(self, canvas: Canvas, page: int, total: int) -> None:
+        """Once every page is laid out: the furniture, and the contents where they go."""
+        draw_furniture(canvas, self.furniture, page, total)
+        if self.contents_at is not None and self.contents_at[0] == page:
+            _, x, y, width, height = self.contents_at
+            listing = TableOfContents()
+            listing.levelStyles = self.contents_styles
+            listing._lastEntries = [e for e in self.entries if e[0] == 0]  # type: ignore[attr-defined]
+            _, used = listing.wrapOn(canvas, width, height)
+            listing.drawOn(canvas, x, y + height - used)
 
 
 def draw_furniture(canvas: Canvas, furniture: Furniture, page: int, total: int) -> None:
@@ -295,6 +350,8 @@ class PwdeskDocument:
         self.furniture = furniture
         self.title = title
         self.subject = subject
+        self.keywords = ""
+        self.language = "en-GB"
         self.styles = style_sheet()
 
     @property
@@ -303,47 +360,41 @@ class PwdeskDocument:
         return float(self.page_size[0] - self.left_margin - self.right_margin)
 
     def build(self, make_story: Callable[[], Sequence[Flowable]]) -> bytes:
-        """Lay out the story and return the PDF.
+        """Lay out the story once and return the PDF.
 
-        Layout runs until the page count is known and stable, so every page can say
-        "Page x of y" (and a contents list, if the story has one, gets its page numbers). Each
-        run lays out a fresh story from ``make_story``: ReportLab flowables are not reusable.
+        Pages are held until the layout ends, so each can say "Page x of y", and a contents
+        list (a ContentsSpace in the story) is drawn with its page numbers then.
         """
-        total = 0
-        for _ in range(4):
-            buffer = io.BytesIO()
-            document = _Template(
-                buffer,
-                furniture=self.furniture,
-                total_pages=total,
-                pagesize=self.page_size,
-                leftMargin=self.left_margin,
-                rightMargin=self.right_margin,
-                topMargin=self.top_margin,
-                bottomMargin=self.bottom_margin,
-                title=self.title,
-                author=self.furniture.authority or "pwdesk",
-                subject=self.subject,
-                creator="pwdesk",
-                lang="en-GB",
-                initialFontName=FONT,  # ReportLab's default, Helvetica, would not be embedded
-            )
-            frame = Frame(
-                document.leftMargin,
-                document.bottomMargin,
-                document.width,
-                document.height,
-                id="body",
-                leftPadding=0,
-                rightPadding=0,
-                topPadding=0,
-                bottomPadding=0,
-            )
-            document.addPageTemplates(
-                [PageTemplate(id="page", frames=[frame], onPage=document.draw_page)]
-            )
-            document.multiBuild(list(make_story()))
-            if document.page == total:
-                break
-            total = document.page
+        buffer = io.BytesIO()
+        document = _Template(
+            buffer,
+            furniture=self.furniture,
+            contents_styles=[self.styles["Body"], self.styles["Small"]],
+            pagesize=self.page_size,
+            leftMargin=self.left_margin,
+            rightMargin=self.right_margin,
+            topMargin=self.top_margin,
+            bottomMargin=self.bottom_margin,
+            title=self.title,
+            author=self.furniture.authority or "pwdesk",
+            subject=self.subject,
+            keywords=self.keywords,
+            creator="pwdesk",
+            lang=self.language,
+            displayDocTitle=True,  # viewers show the title, not the file name
+            initialFontName=FONT,  # ReportLab's default, Helvetica, would not be embedded
+        )
+        frame = Frame(
+            document.leftMargin,
+            document.bottomMargin,
+            document.width,
+            document.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        document.build(list(make_story()), canvasmaker=_DeferredCanvas)
         return buffer.getvalue()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from pwdesk.domain.wording import spelled_count
 from pwdesk.services.report import report_pdf
 from pwdesk.services.stats import stats_json, week_stats
 from pwdesk.services.weeks import WeekDetails, create_week
@@ -75,7 +76,7 @@ def test_the_totals_match_stats(september: Any) -> None:
     for label, count in now["observations"]["by_type"].items():
         if count:
             assert f"{count} {label.lower()}" in text
-    assert f"{now['senior_leaders']} senior leaders took part" in text
+    assert f"{spelled_count(now['senior_leaders'], 'senior leader')} took part" in text
     assert (
         f"{now['overall_good_or_better_pct']:.1f}% of the cases graded were good or better" in text
     )
@@ -152,4 +153,21 @@ def test_a_week_with_no_observations_and_no_records_says_so(db: Database) -> Non
     assert "There is no earlier Practice Week in this database to compare with." in text
     assert "The QA officer has not yet written the executive summary." in text
     assert "No actions were agreed this week." in text
+    assert (
+        "No case audits or observations of practice were completed in this week, so there "
+        "are no grades to report yet." in text
+    )
+    assert "No case audit of this week has an overall grade yet." in text
+    assert "Overall, \N{EN DASH}" not in text
     assert len(reader.pages) >= 3
+
+
+def test_the_pdf_carries_its_title_and_language(september: Any) -> None:
+    reader, _, _, _ = september
+    assert reader.metadata is not None
+    assert reader.metadata.title == (
+        "Children's Social Care Practice Week summary, Practice Week September 2018"
+    )
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])

@@ -45,8 +45,9 @@ class AuditEntry:
     cohorts: str
     held_on: date | None
     overall_id: str | None
-    overall: str
+    overall: str  # the grade that counts: the moderator's where the audit was moderated
     status: str
+    moderated: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,111 +1,124 @@
-"""The report's opening: the cover, the contents, the executive summary and the method."""
+"""The report's opening: the cover, the executive summary and the method."""
 
 from __future__ import annotations
 
-from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, PageBreak, Paragraph, Spacer
-from reportlab.platypus.tableofcontents import TableOfContents
-
 from pwdesk.domain.analysis import WeekStats
-from pwdesk.domain.dates import long_date
-from pwdesk.palette import ACCENT
+from pwdesk.domain.wording import (
+    count,
+    count_was,
+    date_range,
+    long_date,
+    percent,
+    spelled_count,
+)
+from pwdesk.reports.blocks import Block, Cover, Heading, Para
 from pwdesk.reports.summary.content import ReportContent
-from pwdesk.reports.summary.words import date_range, percent
-from pwdesk.reports.summary.writer import SummaryWriter
+from pwdesk.reports.summary.writer import narrative
+
+SERVICE = "Children's Social Care"
 
 
-def cover(writer: SummaryWriter, content: ReportContent, marking: str) -> list[Flowable]:
+def cover(content: ReportContent, marking: str) -> Cover:
     """The cover page: who, which week, for whom, and the protective marking."""
     week = content.week
-    return [
-        Spacer(1, 30 * mm),
-        writer.p(content.authority or "Children's Social Care", "Heading2"),
-        Spacer(1, 4 * mm),
-        Paragraph("Children's Social Care<br/>Practice Week summary", writer.styles["Title"]),
-        Spacer(1, 2 * mm),
-        HRFlowable(width="100%", thickness=2.5, color=colors.HexColor(ACCENT)),
-        Spacer(1, 3 * mm),
-        writer.p(week.title, "Heading1"),
-        writer.p(f"Theme: {week.theme}" if week.theme else "", "Body"),
-        writer.p(date_range(week), "Body"),
-        Spacer(1, 12 * mm),
-        writer.p(
+    return Cover(
+        authority=content.authority or SERVICE,
+        title=f"{SERVICE} Practice Week summary",
+        week_title=week.title,
+        theme=f"Theme: {week.theme}" if week.theme else "",
+        dates=date_range(week.starts_on, week.ends_on),
+        purpose=(
             "A report to the Children and Young People Scrutiny Sub-Committee, summarising "
             "the audits and observations of practice completed during the week, how each "
-            "aspect of practice was graded, what has improved and what needs to develop.",
-            "Body",
+            "aspect of practice was graded, what has improved and what needs to develop."
         ),
-        Spacer(1, 6 * mm),
-        writer.p(f"Prepared on {long_date(content.prepared_on)} with pwdesk.", "Muted"),
-        writer.p(f"Protective marking: {marking.upper()}", "SmallBold"),
-        PageBreak(),
-    ]
+        prepared=f"Prepared on {long_date(content.prepared_on)} with pwdesk.",
+        marking=f"Protective marking: {marking.upper()}" if marking else "",
+    )
 
 
-def contents(writer: SummaryWriter) -> list[Flowable]:
-    """The contents page, filled in with page numbers as the layout runs."""
-    listing = TableOfContents()
-    listing.levelStyles = [writer.style("Body"), writer.style("Small")]
-    return [writer.p("Contents", "Heading1"), listing, PageBreak()]
+def _observations(stats: WeekStats) -> str:
+    kinds = ", ".join(
+        count(n, stats.observation_labels[kind].lower())
+        for kind, n in stats.observations.items()
+        if n
+    )
+    observed = count(
+        stats.observations_total, "observation of practice", "observations of practice"
+    )
+    return observed + (f" ({kinds})" if kinds else "")
 
 
-def _totals(stats: WeekStats) -> str:
+def _totals(stats: WeekStats) -> list[str]:
+    """What the week did, a sentence at a time, never starting with a numeral."""
+    if stats.audits == 0 and stats.observations_total == 0:
+        return [
+            "No case audits or observations of practice were completed in this week, so "
+            "there are no grades to report yet."
+        ]
     cohorts = "; ".join(
-        f"{c.name}: {c.audited} of {c.children} children audited" for c in stats.cohorts
+        f"{c.name}: {c.audited} of {count(c.children, 'child', 'children')} audited"
+        for c in stats.cohorts
     )
-    observations = ", ".join(
-        f"{count} {stats.observation_labels[kind].lower()}{'s' if count != 1 else ''}"
-        for kind, count in stats.observations.items()
-        if count
+    audits = (
+        f"case discussion audits on {count(stats.children, 'child', 'children')} "
+        f"({count(stats.audits, 'audit')})"
+        if stats.audits
+        else "no case discussion audits"
     )
-    return (
-        f"Senior leaders completed case discussion audits on {stats.children} children "
-        f"({stats.audits} audits)"
-        + (f" from {len(stats.cohorts)} cohorts ({cohorts})" if stats.cohorts else "")
-        + f", and {stats.observations_total} observations of practice"
-        + (f" ({observations})" if observations else "")
-        + f". {stats.senior_leaders} senior leaders took part. Overall, "
-        f"{percent(stats.overall.good_or_better_pct)} of the cases graded were good or better."
-    )
+    sentences = [
+        f"Senior leaders completed {audits}"
+        + (f" from {count(len(stats.cohorts), 'cohort')} ({cohorts})" if stats.cohorts else "")
+        + f", and {_observations(stats)}.",
+        f"{spelled_count(stats.senior_leaders, 'senior leader')} took part.",
+    ]
+    if stats.overall.graded:
+        sentences.append(
+            f"Overall, {percent(stats.overall.good_or_better_pct)} of the cases graded were "
+            "good or better."
+        )
+    else:
+        sentences.append("No case was given an overall grade, so there is no overall figure.")
+    return sentences
 
 
-def executive_summary(writer: SummaryWriter, content: ReportContent) -> list[Flowable]:
+def executive_summary(content: ReportContent) -> list[Block]:
     """What was done, how it graded overall, and the QA officer's summary."""
     stats = content.stats
-    flow: list[Flowable] = [writer.heading("Executive summary"), writer.p(_totals(stats))]
+    flow: list[Block] = [Heading("Executive summary"), Para(" ".join(_totals(stats)))]
     if stats.drafts:
+        drafts = stats.drafts
         flow.append(
-            writer.p(
-                f"{stats.drafts} records were still drafts when this report was made and are "
-                "not counted.",
-                "Muted",
+            Para(
+                f"{count_was(drafts, 'record', start=True)} still "
+                f"{'a draft' if drafts == 1 else 'drafts'} when this report was made and "
+                f"{'is' if drafts == 1 else 'are'} not counted.",
+                "muted",
             )
         )
-    flow += writer.narrative(
-        content.summary, "The QA officer has not yet written the executive summary."
-    )
+    flow += narrative(content.summary, "The QA officer has not yet written the executive summary.")
     return flow
 
 
-def method(writer: SummaryWriter, content: ReportContent) -> list[Flowable]:
+def method(content: ReportContent) -> list[Block]:
     """How the week was run and how its grades are counted."""
     scale = content.stats.scale
     grades = ", ".join(g.label for g in scale.grades)
     good = ", ".join(g.label for g in scale.grades if scale.is_good_or_better(g.id))
     return [
-        writer.heading("Method"),
-        writer.p(
+        Heading("Method"),
+        Para(
             "During Practice Week senior leaders hold case discussion audits with the "
             "practitioners who know each child, and observe practice such as home visits, "
             "child protection conferences and core group meetings. Every practitioner "
             "receives immediate, printed feedback at the end of the discussion."
         ),
-        writer.p(
+        Para(
             f"Case audits used the form “{content.template_title}”, which grades "
-            f"{len(content.stats.aspects)} aspects of practice and the case overall on the "
-            f"scale {grades}. “Good or better” counts {good}. Aspects that did not apply to "
-            "a child, or could not be seen, are recorded as not applicable and left out of "
-            "every percentage. Percentages are rounded to one decimal place."
+            f"{count(len(content.stats.aspects), 'aspect')} of practice and the case overall "
+            f"on the scale {grades}. “Good or better” counts {good}. Aspects that did not "
+            "apply to a child, or could not be seen, are recorded as not applicable and left "
+            "out of every percentage. Percentages are rounded to one decimal place, halves "
+            "up, in every table, chart and sentence."
         ),
     ]
