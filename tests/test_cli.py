@@ -309,7 +309,10 @@ def test_report_writes_a_pdf_and_a_workbook(
     ("extra", "message"),
     [
         (["--out", "report.txt"], "A PDF report needs --out to end in .pdf"),
-        (["--out", "report.pdf", "--format", "xlsx"], "A XLSX report needs --out to end in .xlsx"),
+        (
+            ["--out", "report.pdf", "--format", "xlsx"],
+            "The report's workbook needs --out to end in .xlsx",
+        ),
         (["--out", "report.pdf", "--compare", "2017-09"], "no Practice Week with the code 2017-09"),
     ],
 )

@@ -134,6 +134,7 @@ def cmd_records(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from pwdesk.domain.wording import count, percent
     from pwdesk.services.stats import stats_json, week_stats
 
     with opened(args) as db:
@@ -144,18 +145,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     print(f"{week.code} {week.title}" + (f": {week.theme}" if week.theme else ""))
     print(
-        f"{stats.children} children audited, {stats.audits} case audits, "
-        f"{stats.observations_total} observations, {stats.senior_leaders} senior leaders"
-        + (f"; {stats.drafts} drafts not counted" if stats.drafts else "")
+        f"{count(stats.children, 'child', 'children')} audited, "
+        f"{count(stats.audits, 'case audit')}, {count(stats.observations_total, 'observation')}, "
+        f"{count(stats.senior_leaders, 'senior leader')}"
+        + (f"; {count(stats.drafts, 'draft')} not counted" if stats.drafts else "")
     )
     for cohort in stats.cohorts:
-        print(f"  cohort {cohort.name}: {cohort.audited} of {cohort.children} children audited")
+        children = count(cohort.children, "child", "children")
+        print(f"  cohort {cohort.name}: {cohort.audited} of {children} audited")
     rows = [
-        (
-            clip(a.label, 60),
-            *a.counts.values(),
-            "-" if a.good_or_better_pct is None else f"{a.good_or_better_pct}%",
-        )
+        (clip(a.label, 60), *a.counts.values(), percent(a.good_or_better_pct))
         for a in (*stats.aspects, stats.overall)
     ]
     grades = [grade.abbreviation for grade in stats.scale.choices]
@@ -184,25 +183,83 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = ("pdf", "docx", "html", "xlsx")
+REPORT_NAMES = {
+    "pdf": "A PDF report",
+    "docx": "A Word report",
+    "html": "An HTML report",
+    "xlsx": "The report's workbook",
+}
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from pwdesk.services.files import write_atomically
-    from pwdesk.services.report import AUTO, report_pdf, report_workbook
+    from pwdesk.services.report import AUTO, report_docx, report_html, report_pdf, report_workbook
 
     out = Path(args.out).expanduser()
-    chosen = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "pdf")
-    if out.suffix.lower() != f".{chosen}":
-        raise UsageError(
-            f"A {chosen.upper()} report needs --out to end in .{chosen}, not {out.name}."
-        )
+    ending = out.suffix.lower().lstrip(".")
+    chosen = args.format or (ending if ending in REPORT_FORMATS else "pdf")
+    if ending != chosen:
+        raise UsageError(f"{REPORT_NAMES[chosen]} needs --out to end in .{chosen}, not {out.name}.")
     compare = None if args.no_compare else (args.compare or AUTO)
+    makers = {
+        "pdf": report_pdf,
+        "docx": report_docx,
+        "html": report_html,
+        "xlsx": report_workbook,
+    }
     with opened(args) as db:
-        make = report_workbook if chosen == "xlsx" else report_pdf
-        data = make(db, args.week, compare)
+        data = makers[chosen](db, args.week, compare)
     write_atomically(data, out)
     if args.json:
         emit_json({"week": args.week, "format": chosen, "out": str(out), "bytes": len(data)})
     else:
         print(f"Wrote the {args.week} summary report to {out}.")
+    return 0
+
+
+SETTING_OPTIONS = {
+    "authority": "authority_name",
+    "marking": "protective_marking",
+    "logo": "logo_path",
+}
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Show the database's settings, or change the ones given: what every document prints."""
+    from dataclasses import replace
+
+    from pwdesk.services.settings import load_settings, save_settings
+
+    changes = {
+        field: getattr(args, option)
+        for option, field in SETTING_OPTIONS.items()
+        if getattr(args, option) is not None
+    }
+    if changes.get("logo_path"):  # kept as a whole path, so it is found from any folder
+        changes["logo_path"] = str(Path(changes["logo_path"]).expanduser().resolve())
+    with opened(args) as db:
+        settings = load_settings(db)
+        if changes:
+            settings = replace(settings, **changes)
+            save_settings(db, settings)
+            settings = load_settings(db)
+    shown = {
+        "authority_name": settings.authority_name,
+        "protective_marking": settings.protective_marking,
+        "logo_path": settings.logo_path,
+        "user_name": settings.user_name,
+        "device_name": settings.device_name,
+        "role": settings.role,
+    }
+    if args.json:
+        emit_json({**shown, "changed": sorted(changes)})
+        return 0
+    if changes:
+        print("Saved: " + ", ".join(field.replace("_", " ") for field in sorted(changes)) + ".")
+    width = max(len(key) for key in shown)
+    for key, value in shown.items():
+        print(f"{key.replace('_', ' '):<{width}}  {value or '(not set)'}")
     return 0
 
 
@@ -228,15 +285,31 @@ def register(command: Command) -> None:
     feedback = command("feedback", cmd_feedback, "write one record's feedback sheet as a PDF")
     feedback.add_argument("record", metavar="RECORD", help="a record id, or a unique prefix of it")
     feedback.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write it")
-    report = command("report", cmd_report, "the Practice Week summary report (PDF or XLSX)")
+    report = command(
+        "report", cmd_report, "the Practice Week summary report (PDF, Word, HTML or XLSX)"
+    )
     report.add_argument("--week", required=True, metavar="CODE", help="the week's code")
-    report.add_argument("--out", required=True, metavar="FILE", help="report.pdf or data.xlsx")
-    report.add_argument("--format", choices=("pdf", "xlsx"), help="default: from --out's ending")
+    report.add_argument(
+        "--out", required=True, metavar="FILE", help="report.pdf, .docx, .html or data.xlsx"
+    )
+    report.add_argument("--format", choices=REPORT_FORMATS, help="default: from --out's ending")
     comparison = report.add_mutually_exclusive_group()
     comparison.add_argument(
         "--compare", metavar="CODE", help="the week to compare with (default: the week before)"
     )
     comparison.add_argument("--no-compare", action="store_true", help="compare with no week")
+    settings = command(
+        "settings", cmd_settings, "show or set the authority's name and the protective marking"
+    )
+    settings.add_argument(
+        "--authority", metavar="NAME", help="the authority's name, e.g. on covers"
+    )
+    settings.add_argument(
+        "--marking", metavar="TEXT", help="the protective marking, e.g. OFFICIAL-SENSITIVE"
+    )
+    settings.add_argument(
+        "--logo", metavar="FILE", help="a PNG or JPEG printed on documents ('' for none)"
+    )
     stats = command("stats", cmd_stats, "the grade counts the report is built from")
     stats.add_argument(
         "--week", required=True, metavar="CODE", help="the week's code, e.g. 2018-09"

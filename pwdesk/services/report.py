@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from pwdesk.domain.analysis import AspectChange, WeekStats, compare_weeks
 from pwdesk.domain.answers import value_of
 from pwdesk.domain.templates import TemplateKind
+from pwdesk.reports.blocks import ReportDocument
 from pwdesk.reports.document import Furniture
 from pwdesk.reports.summary.content import (
     ACTION_STATUS_WORDS,
@@ -18,17 +21,17 @@ from pwdesk.reports.summary.content import (
     ReportContent,
     WeekInfo,
 )
-from pwdesk.reports.summary.report import SummaryReport
+from pwdesk.reports.summary.report import SummaryReport, summary_document
 from pwdesk.reports.workbook import Sheet, workbook_bytes
 from pwdesk.services.actions import ActionRow, list_actions
 from pwdesk.services.assessments import list_records
 from pwdesk.services.settings import load_settings
 from pwdesk.services.stats import week_audit_template, week_stats
-from pwdesk.services.table_export import audit_rows
+from pwdesk.services.table_export import audit_rows, moderated_grades
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekSummary, find_week, previous_week, week_narrative
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Child, Cohort, CohortMember
+from pwdesk.store.models import Assessment, Child, Cohort, CohortMember, Moderation
 
 AUTO = "auto"
 
@@ -48,6 +51,7 @@ def _audits(db: Database, week: WeekSummary) -> list[AuditEntry]:
     with db.read() as session:
         rows = session.execute(
             select(
+                Assessment.id,
                 Child.case_reference,
                 Assessment.child_id,
                 Assessment.held_on,
@@ -63,6 +67,14 @@ def _audits(db: Database, week: WeekSummary) -> list[AuditEntry]:
                 Assessment.deleted.is_(False),
             )
         ).all()
+        moderated: dict[str, Any] = {
+            assessment_id: grades
+            for assessment_id, grades in session.execute(
+                select(Moderation.assessment_id, Moderation.grades)
+                .join(Assessment, Moderation.assessment_id == Assessment.id)
+                .where(Assessment.week_id == week.id, Moderation.deleted.is_(False))
+            )
+        }
         cohorts: dict[str, list[str]] = {}
         for child_id, name in session.execute(
             select(CohortMember.child_id, Cohort.name)
@@ -72,9 +84,10 @@ def _audits(db: Database, week: WeekSummary) -> list[AuditEntry]:
         ):
             cohorts.setdefault(child_id, []).append(name)
     entries = []
-    for reference, child_id, held_on, status, template_id, version, answers in rows:
+    for record_id, reference, child_id, held_on, status, template_id, version, answers in rows:
         template = templates.get(template_id, version)
-        grade = value_of(answers, template.overall.id)
+        moderation = moderated.get(record_id, {}).get(template.overall.id)
+        grade = moderation["grade"] if moderation else value_of(answers, template.overall.id)
         label = template.scale.grade(grade).label if isinstance(grade, str) else "Not graded"
         entries.append(
             AuditEntry(
@@ -84,6 +97,7 @@ def _audits(db: Database, week: WeekSummary) -> list[AuditEntry]:
                 overall_id=grade if isinstance(grade, str) else None,
                 overall=label,
                 status=status,
+                moderated=bool(moderation),
             )
         )
     return sorted(entries, key=lambda e: e.case_reference)
@@ -139,38 +153,86 @@ def _report_content(db: Database, week_code: str, compare: str | None) -> Report
     )
 
 
-def report_pdf(db: Database, week_code: str, compare: str | None = AUTO) -> bytes:
-    """The summary report of a week, as PDF bytes."""
-    content = report_content(db, week_code, compare)
+def _furniture(db: Database, content: ReportContent) -> Furniture:
     settings = load_settings(db)
-    furniture = Furniture(
+    return Furniture(
         authority=settings.authority_name,
         marking=settings.protective_marking,
         document=f"Practice Week summary · {content.week.code}",
         logo=Path(settings.logo_path) if settings.logo_path else None,
     )
-    return SummaryReport(furniture).render(content)
+
+
+def report_document(db: Database, week_code: str, compare: str | None = AUTO) -> ReportDocument:
+    """The summary report of a week as format-neutral blocks, for any renderer."""
+    content = report_content(db, week_code, compare)
+    return summary_document(content, load_settings(db).protective_marking)
+
+
+def report_pdf(db: Database, week_code: str, compare: str | None = AUTO) -> bytes:
+    """The summary report of a week, as PDF bytes."""
+    content = report_content(db, week_code, compare)
+    return SummaryReport(_furniture(db, content)).render(content)
+
+
+def report_docx(db: Database, week_code: str, compare: str | None = AUTO) -> bytes:
+    """The summary report of a week as a Word document, for the QA officer to edit."""
+    from pwdesk.reports.word import render_docx
+
+    content = report_content(db, week_code, compare)
+    document = summary_document(content, load_settings(db).protective_marking)
+    prepared = dt.datetime.combine(content.prepared_on, dt.time(), tzinfo=dt.UTC)
+    return render_docx(document, created=prepared)
+
+
+def report_html(db: Database, week_code: str, compare: str | None = AUTO) -> bytes:
+    """The summary report of a week as one self-contained, accessible HTML page (UTF-8)."""
+    from pwdesk.reports.html import render_html
+
+    return render_html(report_document(db, week_code, compare)).encode("utf-8")
 
 
 def report_workbook(db: Database, week_code: str, compare: str | None = AUTO) -> bytes:
-    """The report's figures as an XLSX workbook: summary tables, audits, observations, actions."""
-    content = report_content(db, week_code, compare)
-    headers, rows = audit_rows(db, week_code)
-    observations = [
-        [r.id, r.observation_label, r.held_on, r.practitioner, r.auditor, r.status, r.overall_grade]
-        for r in list_records(db, week_code)
-        if r.kind == TemplateKind.OBSERVATION
-    ]
-    actions = [
-        [
-            a.description,
-            a.owner,
-            a.due_on,
-            ACTION_STATUS_WORDS.get(a.status, a.status),
-            a.assessment_id,
+    """The report's figures as an XLSX workbook: summary tables, moderation, audits (with the
+    grades that count: the moderator's where there is one), observations, actions."""
+    with db.snapshot():  # one read, so the sheets agree with the summary
+        content = report_content(db, week_code, compare)
+        headers, rows = audit_rows(db, week_code, moderated=True)
+        moderated = [
+            [
+                g.record_id,
+                g.case_reference,
+                g.item,
+                g.auditor_grade,
+                g.moderator_grade,
+                "yes" if g.agreed else "no",
+                g.reason,
+            ]
+            for g in moderated_grades(db, week_code)
         ]
-        for a in list_actions(db, week_code)
-    ]
+        observations = [
+            [
+                r.id,
+                r.observation_label,
+                r.held_on,
+                r.practitioner,
+                r.auditor,
+                r.status,
+                r.overall_grade,
+            ]
+            for r in list_records(db, week_code)
+            if r.kind == TemplateKind.OBSERVATION
+        ]
+        actions = [
+            [
+                a.description,
+                a.owner,
+                a.due_on,
+                ACTION_STATUS_WORDS.get(a.status, a.status),
+                a.assessment_id,
+            ]
+            for a in list_actions(db, week_code)
+        ]
     return workbook_bytes(
         content,
         [
@@ -182,4 +244,5 @@ def report_workbook(db: Database, week_code: str, compare: str | None = AUTO) ->
             ),
             Sheet("Actions", ["action", "owner", "due", "status", "record_id"], actions),
         ],
+        moderated,
     )
