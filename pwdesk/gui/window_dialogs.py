@@ -21,7 +21,7 @@ from pwdesk.gui.merge_history import MergeHistoryDialog
 from pwdesk.gui.moderation_dialog import ModerationDialog
 from pwdesk.gui.settings_dialog import SettingsDialog
 from pwdesk.gui.week_setup_dialog import WeekSetupDialog
-from pwdesk.services.settings import load_settings, save_settings
+from pwdesk.services.settings import InvalidSettings, load_settings, save_settings
 from pwdesk.services.signers import whoami
 
 if TYPE_CHECKING:
@@ -136,7 +136,11 @@ class WindowDialogs(QObject):
         window = self.window
         dialog = SettingsDialog(load_settings(window.db), window)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
-            save_settings(window.db, dialog.settings())
+            try:
+                save_settings(window.db, dialog.settings())
+            except InvalidSettings as refused:
+                QMessageBox.warning(window, "Settings not saved", f"{refused} Nothing was saved.")
+                return
             window.apply_role()
             window.refresh()
 
