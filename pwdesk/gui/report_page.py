@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from pwdesk.domain.errors import PwdeskError
-from pwdesk.gui.printing import PdfPreview, save_pdf_dialog
+from pwdesk.gui.printing import PdfPreview
 from pwdesk.gui.tasks import Task, run_with_progress
 from pwdesk.services.common import concurrency_message
+from pwdesk.services.files import write_atomically
 from pwdesk.services.weeks import (
     WeekNarrative,
     WeekSummary,
@@ -34,10 +37,42 @@ NO_COMPARISON = "none"
 AUTO = "auto"  # the report service's "the week before"; its module loads only to build a report
 
 
-def _report_pdf(db: Database, code: str, compare: str | None) -> bytes:
-    from pwdesk.services.report import report_pdf  # ReportLab and openpyxl load when needed
+# What the report can be saved as: the file dialog's filter, and the ending that picks it.
+SAVE_FORMATS = (
+    ("PDF, to print (*.pdf)", ".pdf"),
+    ("Word document, to edit (*.docx)", ".docx"),
+    ("Web page, to publish (*.html)", ".html"),
+    ("Workbook of the figures (*.xlsx)", ".xlsx"),
+)
 
-    return report_pdf(db, code, compare)
+
+def _report(db: Database, code: str, compare: str | None, ending: str = ".pdf") -> bytes:
+    """The report in the format its file's ending names (the PDF for the preview)."""
+    from pwdesk.services import report  # ReportLab, python-docx, openpyxl load when needed
+
+    makers = {
+        ".pdf": report.report_pdf,
+        ".docx": report.report_docx,
+        ".html": report.report_html,
+        ".xlsx": report.report_workbook,
+    }
+    return makers[ending](db, code, compare)
+
+
+def choose_report_path(parent: QWidget, suggested_name: str) -> Path | None:
+    """Ask where to save the report and in which format; None if cancelled. A name without
+    one of the formats' endings takes the ending of the format chosen in the dialog."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    start = str(Path(folder) / suggested_name) if folder else suggested_name
+    filters = ";;".join(name for name, _ in SAVE_FORMATS)
+    chosen, picked = QFileDialog.getSaveFileName(parent, "Save the report", start, filters)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() not in {ending for _, ending in SAVE_FORMATS}:
+        ending = dict(SAVE_FORMATS).get(picked, ".pdf")
+        path = path.with_name(path.name + ending)
+    return path
 
 
 def _box(name: str, placeholder: str) -> QPlainTextEdit:
@@ -56,7 +91,7 @@ class ReportPage(QWidget):
     when Save is pressed, and before another week is shown.
     """
 
-    built = Signal(bytes)  # a report was built (for preview or saving)
+    built = Signal(bytes)  # the report's PDF was built (to preview or to save)
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -83,7 +118,11 @@ class ReportPage(QWidget):
         self.state.setObjectName("muted")
         self.save_button = QPushButton("Save w&ords")
         self.preview_button = QPushButton("Prev&iew report…")
-        self.export_button = QPushButton("Save report &as PDF…")
+        self.export_button = QPushButton("Save report &as…")
+        self.export_button.setToolTip(
+            "Save the report as a PDF to print, a Word document to edit, a web page to publish "
+            "(the accessible format) or a workbook of its figures."
+        )
         self.save_button.clicked.connect(self.save_narrative)
         self.preview_button.clicked.connect(self.preview)
         self.export_button.clicked.connect(self.export)
@@ -171,17 +210,19 @@ class ReportPage(QWidget):
         code = self.compare.currentData()
         return None if code in (None, NO_COMPARISON) else str(code)
 
-    def build(self, then: str) -> Task | None:
-        """Build the report in the background ("preview" or "export" follows)."""
+    def build(self, then: str, path: Path | None = None) -> Task | None:
+        """Build the report in the background: the PDF to preview ("preview"), or the format
+        ``path`` ends in, saved there ("export")."""
         if self.week is None:
             return None
         self.save_narrative()
         db, code, compare = self.db, self.week.code, self._compare_code()
+        ending = path.suffix.lower() if path is not None else ".pdf"
         self.task = run_with_progress(
             self,
             "Building the report…",
-            lambda: _report_pdf(db, code, compare),
-            lambda pdf: self._built(pdf, then),
+            lambda: _report(db, code, compare, ending),
+            lambda data: self._built(data, then, path),
             self._failed,
         )
         return self.task
@@ -190,26 +231,29 @@ class ReportPage(QWidget):
         """Build the report, then show it as it will print."""
         self.build("preview")
 
-    def export(self) -> None:
-        """Build the report, then ask where to save the PDF."""
-        self.build("export")
+    def export(self) -> Task | None:
+        """Ask where to save the report and in which format, then build and save it."""
+        if self.week is None:
+            return None
+        path = choose_report_path(self, f"practice-week-summary-{self.week.code}.pdf")
+        return None if path is None else self.build("export", path)
 
-    def _built(self, pdf: bytes, then: str) -> None:
-        self.built.emit(pdf)
+    def _built(self, data: bytes, then: str, path: Path | None) -> None:
         assert self.week is not None
         if then == "preview":
+            self.built.emit(data)
             subject = f"{self.week.code} {self.week.title}"
-            self.preview_dialog = PdfPreview(self, pdf, subject, "Practice Week summary")
+            self.preview_dialog = PdfPreview(self, data, subject, "Practice Week summary")
             self.preview_dialog.open()
-        elif then == "export":
-            path = save_pdf_dialog(
-                self,
-                pdf,
-                f"practice-week-summary-{self.week.code}.pdf",
-                title="Save the report as PDF",
-            )
-            if path is not None:
-                self.state.setText(f"Saved the report to {path}.")
+        elif then == "export" and path is not None:
+            if path.suffix.lower() == ".pdf":
+                self.built.emit(data)
+            try:
+                write_atomically(data, path)
+            except (OSError, PwdeskError) as error:
+                QMessageBox.warning(self, "Report", f"The report could not be saved: {error}")
+                return
+            self.state.setText(f"Saved the report to {path}.")
 
     def _failed(self, error: BaseException) -> None:
         known = isinstance(error, PwdeskError)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintPreviewWidget
 from pytestqt.qtbot import QtBot
 
@@ -69,3 +71,24 @@ def test_the_page_speaks_the_report_services_word_for_the_week_before() -> None:
     from pwdesk.services import report
 
     assert report_page.AUTO == report.AUTO
+
+
+def test_the_report_is_saved_in_the_format_its_name_ends_in(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pwdesk.gui import report_page
+
+    window = MainWindow(demo_db, settings_file(tmp_path))
+    qtbot.addWidget(window)
+    page = window.report_page
+    for name, start in (("summary.html", b"<!DOCTYPE html>"), ("summary.docx", b"PK")):
+        target = tmp_path / name
+        monkeypatch.setattr(report_page, "choose_report_path", lambda _p, _n, t=target: t)
+        assert page.export_button.text() == "Save report &as…"
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(target.exists, timeout=30_000)
+        assert target.read_bytes().startswith(start)
+        assert page.state.text() == f"Saved the report to {target}."
+    html = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB"' in html
+    window.close()
