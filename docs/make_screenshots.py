@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -27,7 +29,7 @@ from pwdesk.gui.theme import themed_style
 from pwdesk.resources import resource_path
 from pwdesk.services.demo import build_demo
 from pwdesk.services.feedback import feedback_pdf
-from pwdesk.services.report import report_pdf
+from pwdesk.services.report import report_html, report_pdf
 from pwdesk.services.settings import AppSettings, save_settings
 from pwdesk.store.database import Database, create_database
 
@@ -131,11 +133,38 @@ def documents(db: Database, record_id: str) -> None:
     report = pdfium.PdfDocument(report_pdf(db, "2018-09"))
     for index, name in (
         (0, "report-cover.png"),
-        (2, "report-grades.png"),
-        (3, "report-change.png"),
+        (3, "report-grades.png"),
+        (4, "report-change.png"),
     ):
         report[index].render(scale=90 / 72).to_pil().save(OUT / name)
         print(f"wrote docs/screenshots/{name}")
+    web_page(db)
+
+
+def web_page(db: Database) -> None:
+    """The top of the HTML report as headless Chromium shows it, where Chromium is installed."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("no chromium: docs/screenshots/report-html.png left as it was")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "report.html"
+        page.write_bytes(report_html(db, "2018-09"))
+        subprocess.run(
+            [
+                chromium,
+                *("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"),
+                *("--disable-background-networking", "--disable-component-update"),
+                f"--user-data-dir={Path(folder) / 'profile'}",
+                f"--screenshot={OUT / 'report-html.png'}",
+                "--window-size=1366,1800",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    print("wrote docs/screenshots/report-html.png")
 
 
 def main() -> int:
