@@ -190,9 +190,13 @@ class _DeferredCanvas(Canvas):
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self._held.append(dict(self.__dict__))
         self._startPage()  # type: ignore[attr-defined]  # ReportLab's own page reset
+        # Bookmarks name the page they are on by the document's page counter ("Page3"), which
+        # only a page written out advances: keep it in step while pages are held.
+        self._doc.pageCounter += 1  # type: ignore[attr-defined]  # ReportLab's PDFDocument
 
     def save(self) -> None:
         total = len(self._held)
+        self._doc.pageCounter = 1  # type: ignore[attr-defined]  # written out now: Page1, Page2...
         for number, state in enumerate(self._held, start=1):
             self.__dict__.update(state)
             self.finish_page(self, number, total)

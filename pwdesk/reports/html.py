@@ -65,6 +65,7 @@ h1 {{ font-size: 2rem; margin: 0.75rem 0 0.5rem; }}
 h2 {{ font-size: 1.5rem; margin: 2.5rem 0 0.75rem; padding-bottom: 0.25rem;
   border-bottom: 2px solid {ACCENT}; }}
 h3, h4, h5, h6 {{ font-size: 1.2rem; margin: 1.75rem 0 0.5rem; }}
+p, li, caption, figcaption {{ overflow-wrap: anywhere; }}  /* a long pasted word or link wraps */
 p {{ margin: 0 0 0.75rem; max-width: 75ch; }}
 .muted {{ color: {MUTED}; }}
 .cover {{ border-bottom: 4px solid {ACCENT}; padding-bottom: 1.25rem; margin-bottom: 2rem; }}
@@ -78,7 +79,8 @@ nav li {{ margin: 0.3rem 0; }}
 table {{ border-collapse: collapse; width: 100%; margin: 0 0 1.75rem; font-size: 0.9375rem; }}
 caption {{ caption-side: top; text-align: left; font-weight: 700; padding: 0 0 0.4rem; }}
 th, td {{ border: 1px solid {RULE}; padding: 0.35rem 0.5rem; text-align: left;
-  vertical-align: top; overflow-wrap: break-word; }}
+  vertical-align: top; overflow-wrap: anywhere; }}
+td.num, td.centre, th.num, th.centre {{ overflow-wrap: normal; }}
 thead th {{ background: {HEAD_FILL}; color: {INK}; vertical-align: bottom; }}
 tbody th {{ font-weight: 600; }}
 .line {{ display: block; }}

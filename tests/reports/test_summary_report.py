@@ -171,3 +171,18 @@ def test_the_pdf_carries_its_title_and_language(september: Any) -> None:
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_every_bookmark_and_contents_link_opens_its_section(september: Any) -> None:
+    reader, _, _, _ = september
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    headings = [entry for entry in reader.outline if isinstance(entry, dict)]
+    assert [entry["/Title"] for entry in headings] == [
+        f"{number}. {title}" for number, title in enumerate(SECTIONS, start=1)
+    ]
+    opened = [reader.get_destination_page_number(entry) for entry in headings]
+    for entry, page in zip(headings, opened, strict=True):
+        assert entry["/Title"] in texts[page], (entry["/Title"], page + 1)
+    numbers = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    links = [a.get_object()["/Dest"][0].idnum for a in reader.pages[1]["/Annots"]]
+    assert sorted({numbers[link] for link in links}) == sorted(set(opened))
