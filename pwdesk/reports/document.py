@@ -20,7 +20,9 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -306,9 +308,13 @@ def _header(canvas: Canvas, furniture: Furniture) -> None:
     left, right = 15 * mm, width - 15 * mm
     top = height - 11 * mm
     x = _logo(canvas, furniture.logo, left, top)
-    canvas.setFont(BOLD, 9)
+    marking = furniture.marking.upper()
+    room = right - x - (stringWidth(marking, BOLD, 8) + 12 if marking else 0)
+    size, lines = fit_lines(furniture.authority or "Children's Social Care", room)
+    canvas.setFont(BOLD, size)
     canvas.setFillColor(colors.HexColor(ACCENT))
-    canvas.drawString(x, top, furniture.authority or "Children's Social Care")
+    for number, line in enumerate(lines):  # a second line sits above, so the rule stays put
+        canvas.drawString(x, top + (len(lines) - 1 - number) * (size + 1), line)
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(colors.HexColor(MUTED))
     service = "Children's Social Care · Practice Week" if furniture.authority else "Practice Week"
@@ -317,6 +323,26 @@ def _header(canvas: Canvas, furniture: Furniture) -> None:
     canvas.setStrokeColor(colors.HexColor(RULE))
     canvas.setLineWidth(0.6)
     canvas.line(left, top - 13, right, top - 13)
+
+
+def fit_lines(text: str, width: float) -> tuple[float, list[str]]:
+    """The header's bold name at the largest size from 9 points down to 6 that fits ``width``
+    on one line, or else on two; a name longer still is set smaller, on two lines, whole."""
+
+    def fitted(size: float, most: int) -> list[str] | None:
+        lines = simpleSplit(text, BOLD, size, width) or [text]
+        fits = all(stringWidth(line, BOLD, size) <= width for line in lines)
+        return lines if fits and len(lines) <= most else None
+
+    size = 9.0
+    while size > 2:
+        lines = fitted(size, 1 if size > 7.5 else 2)
+        if lines is not None:
+            return size, lines
+        size -= 0.25
+    lines = simpleSplit(text, BOLD, size, width) or [text]
+    widest = max(stringWidth(line, BOLD, size) for line in lines)
+    return min(size, size * width / widest), lines  # one unbroken run, shrunk to the room
 
 
 def _footer(canvas: Canvas, furniture: Furniture, page: int, total: int) -> None:
