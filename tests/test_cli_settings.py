@@ -86,6 +86,11 @@ def test_settings_without_options_only_shows_them(
         ("--authority", "A" * 121, "The authority name can be at most 120 characters long."),
         ("--logo", "notes.txt", "The logo notes.txt is not a PNG or JPEG image."),
         ("--logo", "missing.png", "The logo missing.png cannot be read."),
+        (
+            "--authority",
+            "Northfield \u202eliocnuoC",
+            "The authority name must be one line of plain text.",
+        ),
     ],
 )
 def test_bad_settings_are_refused_and_nothing_changes(
@@ -133,3 +138,12 @@ def test_an_odd_value_stored_long_ago_does_not_block_another_change(
     status, _, err = run(capsys, "settings", "--db", str(demo_path), "--marking", "OFFICIAL")
     assert (status, err) == (0, "")
     assert stored(demo_path)[1] == "OFFICIAL"
+
+
+def test_joined_emoji_and_joiners_are_text_and_kept(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 Services, Northfield"
+    status, _, err = run(capsys, "settings", "--db", str(demo_path), "--authority", name)
+    assert (status, err) == (0, "")
+    assert stored(demo_path)[0] == name

@@ -10,6 +10,7 @@ computed from whole counts, so no figure is rounded twice. Counts agree with the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from pwdesk.domain.dates import long_date, short_date
@@ -27,6 +28,7 @@ __all__ = [
     "half_up",
     "kappa_figure",
     "kappa_words",
+    "listed",
     "long_date",
     "number_in_words",
     "percent",
@@ -139,8 +141,18 @@ def kappa_words(kappa: float) -> str:
 
 
 def date_range(starts_on: dt.date, ends_on: dt.date) -> str:
-    """A week's first and last days in words: "17 September 2018 to 21 September 2018"."""
+    """A week's first and last days in words: "17 September 2018 to 21 September 2018", or the
+    one day of a week that has only one."""
+    if starts_on == ends_on:
+        return long_date(starts_on)
     return f"{long_date(starts_on)} to {long_date(ends_on)}"
+
+
+def listed(words: Sequence[str], last: str = "and") -> str:
+    """Words as a sentence lists them: "a", "a and b", "a, b and c"."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
 def date_span(starts_on: dt.date, ends_on: dt.date) -> str:

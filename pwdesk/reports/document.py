@@ -259,7 +259,12 @@ class _Template(BaseDocTemplate):
             listing.levelStyles = self.contents_styles
             listing._lastEntries = [e for e in self.entries if e[0] == 0]  # type: ignore[attr-defined]
             _, used = listing.wrapOn(canvas, width, height)
-            listing.drawOn(canvas, x, y + height - used)
+            shrink = min(1.0, height / used) if used else 1.0  # a long list is drawn smaller
+            canvas.saveState()
+            canvas.translate(x, y + height - used * shrink)
+            canvas.scale(shrink, shrink)
+            listing.drawOn(canvas, 0, 0)
+            canvas.restoreState()
 
 
 def draw_furniture(canvas: Canvas, furniture: Furniture, page: int, total: int) -> None:

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pwdesk.domain.analysis import SMALL_NUMBER, AgreementResult, ModerationStats, WeekStats
-from pwdesk.domain.wording import count_was, half_up
+from pwdesk.domain.wording import count_was, date_range, half_up
 from pwdesk.palette import grade_colours
 from pwdesk.reports.cells import put_cell
 from pwdesk.reports.summary.content import ReportContent, WeekInfo
@@ -106,7 +106,7 @@ def _facts(sheet: Worksheet, content: ReportContent) -> int:
     facts: list[tuple[str, str | int]] = [
         ("Week", f"{week.code} {week.title}"),
         ("Theme", week.theme),
-        ("Dates", f"{week.starts_on.isoformat()} to {week.ends_on.isoformat()}"),
+        ("Dates", date_range(week.starts_on, week.ends_on)),
         ("Children audited", stats.children),
         ("Case audits", stats.audits),
         ("Observations", stats.observations_total),

@@ -41,13 +41,20 @@ LONGEST = {"authority_name": 120, "protective_marking": 40, "user_name": 120, "u
 IMAGE_STARTS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 
 
+# Control characters, line and paragraph separators, surrogates and private-use characters have
+# no place on a printed page; nor do the controls that reverse a line's direction (a name would
+# print backwards). Joiners (as in emoji and Persian) and soft hyphens are text, and are kept.
+REFUSED = frozenset({"Cc", "Cs", "Co", "Zl", "Zp"})
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 class InvalidSettings(PwdeskError):
     """A setting cannot be stored as given; the message says which and why."""
 
 
 def _check_text(field: str, value: str) -> None:
     words = field.replace("_", " ")
-    if any(unicodedata.category(ch)[0] == "C" for ch in value):
+    if any(unicodedata.category(ch) in REFUSED or ch in DIRECTION_CONTROLS for ch in value):
         raise InvalidSettings(f"The {words} must be one line of plain text.")
     if len(value) > LONGEST.get(field, 200):
         raise InvalidSettings(f"The {words} can be at most {LONGEST[field]} characters long.")

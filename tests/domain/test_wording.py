@@ -13,9 +13,11 @@ from pwdesk.domain.wording import (
     change_in_points,
     count,
     count_was,
+    date_range,
     date_span,
     half_up,
     kappa_figure,
+    listed,
     number_in_words,
     percent,
     percent_of,
@@ -84,6 +86,15 @@ def test_a_sentence_starts_with_words_not_a_numeral() -> None:
     assert spelled_count(6, "senior leader") == "Six senior leaders"
     assert spelled_count(1, "child", "children") == "One child"
     assert spelled_count(21, "case") == "Twenty-one cases"
+
+
+def test_lists_and_weeks_of_one_day() -> None:
+    assert listed(["Outstanding", "Good"]) == "Outstanding and Good"
+    assert listed(["a", "b", "c"]) == "a, b and c"
+    assert listed(["Good"]) == "Good"
+    day = dt.date(2019, 3, 18)
+    assert date_range(day, day) == "18 March 2019"
+    assert date_range(day, dt.date(2019, 3, 22)) == "18 March 2019 to 22 March 2019"
 
 
 def test_changes_and_spans_of_days() -> None:

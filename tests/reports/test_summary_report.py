@@ -149,7 +149,8 @@ def test_a_week_with_no_observations_and_no_records_says_so(db: Database) -> Non
         db, WeekDetails("2019-03", "Practice Week March 2019", date(2019, 3, 11), date(2019, 3, 15))
     )
     reader, text = read(report_pdf(db, "2019-03"))
-    assert "No observations of practice were recorded this week." in text
+    assert "No observations of practice were completed this week." in text
+    assert "No comments on graded aspects were recorded in this week's audits." in text
     assert "There is no earlier Practice Week in this database to compare with." in text
     assert "The QA officer has not yet written the executive summary." in text
     assert "No actions were agreed this week." in text

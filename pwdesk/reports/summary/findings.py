@@ -45,7 +45,9 @@ def strengths(content: ReportContent) -> list[Block]:
             "muted",
         )
     )
-    for comments in content.stats.comments:
-        if comments.strengths or comments.development:
-            flow += _aspect_comments(comments)
+    commented = [c for c in content.stats.comments if c.strengths or c.development]
+    if not commented:
+        flow.append(Para("No comments on graded aspects were recorded in this week's audits."))
+    for comments in commented:
+        flow += _aspect_comments(comments)
     return flow

@@ -185,7 +185,7 @@ def observations(content: ReportContent) -> list[Block]:
     flow: list[Block] = [Heading("Observations of practice")]
     total = stats.observations_total
     if total == 0:
-        flow.append(Para("No observations of practice were recorded this week."))
+        flow.append(Para("No observations of practice were completed this week."))
         return flow
     flow.append(
         Para(

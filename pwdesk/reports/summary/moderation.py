@@ -29,7 +29,8 @@ def _account(moderation: ModerationStats) -> list[Block]:
     flow: list[Block] = [
         Para(
             f"{spelled_count(audits, 'audit')} {'was' if audits == 1 else 'were'} moderated: a "
-            "second senior leader or the QA officer reviewed each grade, agreeing with it or "
+            "second senior leader or the QA officer reviewed some or all of "
+            f"{'its' if audits == 1 else 'their'} grades, agreeing with each grade reviewed or "
             "recording a moderated grade with a reason. Every figure in this report uses the "
             "moderated grade where there is one."
         )
@@ -46,8 +47,12 @@ def _account(moderation: ModerationStats) -> list[Block]:
             f"{_coefficient('Linearly weighted kappa', moderation.weighted_kappa)}; "
             f"{_coefficient(GWET, moderation.gwet_ac2)}. Both give credit for "
             "near misses on the ordered scale. Cohen's unweighted kappa, which counts Good "
-            "against Requires improvement as far apart as Outstanding against Inadequate, is "
-            f"{kappa_figure(moderation.kappa)}."
+            "against Requires improvement as far apart as Outstanding against Inadequate, "
+            + (
+                f"is {kappa_figure(moderation.kappa)}."
+                if moderation.kappa is not None
+                else "cannot be worked out either."
+            )
         )
     )
     if moderation.small:

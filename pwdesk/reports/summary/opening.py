@@ -7,6 +7,7 @@ from pwdesk.domain.wording import (
     count,
     count_was,
     date_range,
+    listed,
     long_date,
     percent,
     spelled_count,
@@ -104,7 +105,7 @@ def method(content: ReportContent) -> list[Block]:
     """How the week was run and how its grades are counted."""
     scale = content.stats.scale
     grades = ", ".join(g.label for g in scale.grades)
-    good = ", ".join(g.label for g in scale.grades if scale.is_good_or_better(g.id))
+    good = listed([g.label for g in scale.grades if scale.is_good_or_better(g.id)])
     return [
         Heading("Method"),
         Para(
