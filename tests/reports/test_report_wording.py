@@ -188,3 +188,27 @@ def test_the_report_gives_the_weighted_agreement_of_stats(demo_db: Database) -> 
     labels = figures["grade_pairs"]["grades"]
     first_row = " ".join(str(n) for n in figures["grade_pairs"]["rows"][0])
     assert f"{labels[0]} {first_row}" in text
+
+
+def test_a_moderated_grade_moves_its_comment_to_where_the_grade_now_counts(
+    demo_db: Database,
+) -> None:
+    good = ("outstanding", "good")
+    aspect = "supervision"
+    record, note = next(
+        (r.id, draft_of(demo_db, r.id)[0].answers[aspect])
+        for r in list_records(demo_db, "2018-09")
+        if r.kind == "case-audit" and draft_of(demo_db, r.id)[0].answers[aspect]["value"] in good
+    )
+    written = " ".join(note["note"].split())
+
+    def sides() -> tuple[int, int]:
+        comments = next(c for c in week_stats(demo_db, "2018-09")[1].comments if c.id == aspect)
+        strong = sum(c.count for c in comments.strengths if c.text == written)
+        weak = sum(c.count for c in comments.development if c.text == written)
+        return strong, weak
+
+    strong, weak = sides()
+    assert strong >= 1
+    moderate(demo_db, record, {aspect: ModeratedGrade("inadequate", "No supervision since May.")})
+    assert sides() == (strong - 1, weak + 1)
