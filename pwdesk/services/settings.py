@@ -87,14 +87,15 @@ def check_settings(settings: AppSettings, fields: Collection[str] = tuple(_KEYS)
 
 def load_settings(db: Database) -> AppSettings:
     """The settings as stored, with the identity's user and device as defaults."""
-    role = db.setting("role", "qa")
+    stored = db.settings(_KEYS.values())  # one query
+    role = stored.get("role", "qa")
     return AppSettings(
-        authority_name=db.setting("authority_name"),
-        user_name=db.setting("user_name", db.identity.user),
-        user_role=db.setting("user_role"),
-        device_name=db.setting("device_name", db.identity.device_name),
-        protective_marking=db.setting("protective_marking", DEFAULT_MARKING) or DEFAULT_MARKING,
-        logo_path=db.setting("logo_path"),
+        authority_name=stored.get("authority_name", ""),
+        user_name=stored.get("user_name", db.identity.user),
+        user_role=stored.get("user_role", ""),
+        device_name=stored.get("device_name", db.identity.device_name),
+        protective_marking=stored.get("protective_marking", DEFAULT_MARKING) or DEFAULT_MARKING,
+        logo_path=stored.get("logo_path", ""),
         role=role if role in ROLES else "qa",
     )
 

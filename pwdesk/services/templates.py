@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 
@@ -90,6 +91,24 @@ class TemplateCatalogue:
         return sorted(newest.values(), key=lambda t: t.id)
 
 
+Fingerprint = tuple[tuple[str, int, str], ...]
+# Each open database's catalogue, with the fingerprint of the templates it was built from.
+_CATALOGUES: WeakKeyDictionary[Database, tuple[Fingerprint, TemplateCatalogue]] = (
+    WeakKeyDictionary()
+)
+
+
+def _fingerprint(db: Database) -> Fingerprint:
+    """Which templates ``db`` holds: id, version and the digest of the text pwdesk stored."""
+    with db.read() as session:
+        rows = session.execute(
+            select(
+                StoredTemplate.template_id, StoredTemplate.version, StoredTemplate.sha256
+            ).order_by(StoredTemplate.template_id, StoredTemplate.version)
+        ).all()
+    return tuple((tid, version, digest) for tid, version, digest in rows)
+
+
 def _imported(db: Database) -> list[tuple[FormTemplate, str]]:
     with db.read() as session:
         rows = session.execute(select(StoredTemplate.template_id, StoredTemplate.source)).all()
@@ -97,11 +116,22 @@ def _imported(db: Database) -> list[tuple[FormTemplate, str]]:
 
 
 def catalogue(db: Database | None = None) -> TemplateCatalogue:
-    """Built-in templates, plus those imported into ``db``."""
-    entries = [(template, BUILT_IN) for template, _ in built_in_templates()]
-    if db is not None:
-        entries += _imported(db)
-    return TemplateCatalogue(entries)
+    """Built-in templates, plus those imported into ``db``.
+
+    A database's catalogue is parsed once and kept while the database is open; each call reads
+    only the ids, versions and digests of its templates (one small query), so a template
+    imported or merged since, from this process or another, is parsed in at the next call.
+    """
+    built_in = [(template, BUILT_IN) for template, _ in built_in_templates()]
+    if db is None:
+        return TemplateCatalogue(built_in)
+    fingerprint = _fingerprint(db)
+    cached = _CATALOGUES.get(db)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    result = TemplateCatalogue(built_in + _imported(db))
+    _CATALOGUES[db] = (fingerprint, result)
+    return result
 
 
 def read_template_file(path: Path) -> tuple[FormTemplate, str]:

@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -288,6 +288,15 @@ class Database:
         with self.read() as session:
             value = session.scalar(select(Setting.value).where(Setting.key == key))
         return default if value is None else value
+
+    def settings(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored values of several settings, in one query; keys never set are absent."""
+        wanted = sorted(set(keys))
+        with self.read() as session:
+            rows = session.execute(
+                select(Setting.key, Setting.value).where(Setting.key.in_(wanted))
+            ).all()
+        return {key: value for key, value in rows}
 
     def set_setting(self, key: str, value: str) -> None:
         """Change one setting; the change is logged."""
