@@ -48,6 +48,7 @@ MERGE_KEYS = {
     "unchanged",
     "stale",
     "conflicts",
+    "already_merged",
     "signers",
     "newly_trusted",
     "possible_duplicates",
@@ -462,9 +463,11 @@ def test_merge_conflicts_and_resolve_through_the_command_line(
         str(x_out),
         "--json",
     )
-    assert (json.loads(out)["conflicts"], json.loads(out)["stale"]) == (0, 1)
+    again = json.loads(out)
+    assert (again["conflicts"], again["stale"], again["already_merged"]) == (0, 0, 1)
     status, out, _ = run(capsys, "merge", "--db", str(desk.qa), str(y_out), "--json")
-    assert (json.loads(out)["conflicts"], json.loads(out)["stale"]) == (0, 1)
+    again = json.loads(out)
+    assert (again["conflicts"], again["stale"], again["already_merged"]) == (0, 0, 1)
     assert len(resolution) == 64
 
 

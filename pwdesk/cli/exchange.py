@@ -155,6 +155,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
         f"{result.unchanged} unchanged, {result.stale} stale, {result.merged} combined, "
         f"{result.conflicts} in conflict."
     )
+    if result.already_merged:
+        print(
+            f"  {result.already_merged} of them merged before: recognised, signature checked, "
+            "skipped"
+        )
     for signer in result.signers:
         print(f"  signed by {signer['device']}, key {signer['fingerprint']}")
     for warning in result.possible_duplicates:

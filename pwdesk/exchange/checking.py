@@ -267,14 +267,8 @@ def _check_header(name: str, header: Mapping[str, Any], records: Sequence[Incomi
         raise fault(name, f"its header names the week {week[:32]!r}, which it does not hold.")
 
 
-def read_package(
-    path: Path,
-    *,
-    passphrase: str | None = None,
-    private_key: X25519PrivateKey | None = None,
-    verified: CheckCache | None = None,
-) -> CheckedPackage:
-    """Open, decrypt, verify and check one package file, writing nothing anywhere."""
+def package_bytes(path: Path) -> bytes:
+    """A package file's bytes, refused before reading when it is larger than pwdesk accepts."""
     try:
         limit = package_format.MAX_PACKAGE_BYTES
         if path.stat().st_size > limit:  # checked before a byte of it is read
@@ -282,11 +276,25 @@ def read_package(
                 f"{path.name}: the package is larger than pwdesk accepts "
                 f"({limit // (1024 * 1024)} MB)."
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise PwdeskError(f"There is no file {path}.") from None
     except OSError as error:
         raise PwdeskError(f"{path} cannot be read: {error.strerror}.") from None
+
+
+def read_package(
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    private_key: X25519PrivateKey | None = None,
+    verified: CheckCache | None = None,
+    data: bytes | None = None,
+) -> CheckedPackage:
+    """Open, decrypt, verify and check one package file (or its ``data``, already read),
+    writing nothing anywhere."""
+    if data is None:
+        data = package_bytes(path)
     try:
         opened = open_package(data, passphrase=passphrase, private_key=private_key)
     except PackageError as error:

@@ -248,13 +248,10 @@ def _key_for(
     raise PackageError(f"The package uses an encryption pwdesk does not know ({scheme!r}).")
 
 
-def open_package(
-    data: bytes,
-    *,
-    passphrase: str | None = None,
-    private_key: X25519PrivateKey | None = None,
-) -> OpenedPackage:
-    """Decrypt, verify and decompress a package; PackageError says what is wrong."""
+def _decrypt_and_verify(
+    data: bytes, passphrase: str | None, private_key: X25519PrivateKey | None
+) -> tuple[dict[str, Any], str, bytes]:
+    """The header, the signer's public key (hex) and the signed, still compressed content."""
     header, associated, ciphertext = read_header(data)
     key = _key_for(header, passphrase, private_key)
     nonce = _unb64(header.get("nonce"), "nonce")
@@ -277,6 +274,28 @@ def open_package(
         )
     except (ValueError, InvalidSignature):
         raise PackageError("The package's signature does not match its content.") from None
+    return header, str(signer), compressed
+
+
+def verified_signer(
+    data: bytes,
+    *,
+    passphrase: str | None = None,
+    private_key: X25519PrivateKey | None = None,
+) -> str:
+    """Decrypt a package and check its signature without unpacking its content: the signer's
+    public key (hex). PackageError says what is wrong."""
+    return _decrypt_and_verify(data, passphrase, private_key)[1]
+
+
+def open_package(
+    data: bytes,
+    *,
+    passphrase: str | None = None,
+    private_key: X25519PrivateKey | None = None,
+) -> OpenedPackage:
+    """Decrypt, verify and decompress a package; PackageError says what is wrong."""
+    header, signer, compressed = _decrypt_and_verify(data, passphrase, private_key)
     inflater = zlib.decompressobj()
     try:
         raw = inflater.decompress(compressed, MAX_PAYLOAD_BYTES + 1)
@@ -289,4 +308,4 @@ def open_package(
     payload = strict_json(raw, "The package content is not readable data.")
     if not isinstance(payload, dict):
         raise PackageError("The package content is not readable data.")
-    return OpenedPackage(header, payload, str(signer), hashlib.sha256(data).hexdigest())
+    return OpenedPackage(header, payload, signer, hashlib.sha256(data).hexdigest())

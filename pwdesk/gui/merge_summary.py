@@ -24,6 +24,7 @@ COUNT_ROWS = (
     ("stale", "Stale", "older versions of records that have moved on here (nothing lost)"),
     ("merged", "Combined", "changed on several devices, in different answers: both kept"),
     ("conflicts", "In conflict", "the same answer changed differently on two devices"),
+    ("already_merged", "Merged before", "packages seen before: signature checked, skipped"),
 )
 
 

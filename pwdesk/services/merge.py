@@ -29,16 +29,17 @@ from pwdesk.exchange.checking import (
     CheckedPackage,
     IncomingRecord,
     IncomingVersion,
+    package_bytes,
     read_package,
 )
 from pwdesk.exchange.package import (
     PackageError,
-    fingerprint,
 )
 from pwdesk.services.checks import (
     merge_check,
 )
 from pwdesk.services.incoming import check_references, check_values, chunks, forms_for
+from pwdesk.services.merge_log import SeenAgain, already_merged, log_packages, merged_before
 from pwdesk.services.signers import SignerInfo, admit_signers
 from pwdesk.services.templates import built_in_templates
 from pwdesk.store.database import Database
@@ -46,10 +47,8 @@ from pwdesk.store.models import (
     VERSIONED_MODELS,
     Child,
     ConflictHead,
-    MergeLogEntry,
     Practitioner,
     RecordVersion,
-    Signer,
     StoredTemplate,
     Versioned,
 )
@@ -75,6 +74,7 @@ class MergeResult:
     stale: int = 0
     merged: int = 0  # records whose concurrent versions were combined automatically
     conflicts: int = 0
+    already_merged: int = 0  # packages merged before, recognised and skipped
     signers: list[dict[str, Any]] = field(default_factory=list)
     possible_duplicates: list[str] = field(default_factory=list)
     trusted: list[SignerInfo] = field(default_factory=list)  # signers trusted by this merge
@@ -89,6 +89,7 @@ class MergeResult:
             "stale": self.stale,
             "merged": self.merged,
             "conflicts": self.conflicts,
+            "already_merged": self.already_merged,
             "signers": self.signers,
             "newly_trusted": [signer.as_json() for signer in self.trusted],
             "possible_duplicates": self.possible_duplicates,
@@ -145,14 +146,26 @@ def merge_packages(
         if progress is not None:
             progress(done, total, what)
 
-    packages = []
+    packages: list[CheckedPackage] = []
+    in_order: list[CheckedPackage | SeenAgain] = []  # the packages as given, for the merge log
     verified = CheckCache()
+    logged = merged_before(db)
+    result = MergeResult(packages=len(paths))
     for index, path in enumerate(paths):
         step(index, len(paths) * 2, f"Checking {path.name}")
-        packages.append(
-            read_package(path, passphrase=passphrase, private_key=private_key, verified=verified)
-        )
-    result = MergeResult(packages=len(packages))
+        data = package_bytes(path)
+        again = already_merged(path, data, logged, passphrase, private_key)
+        if again is None:
+            package = read_package(
+                path, passphrase=passphrase, private_key=private_key, verified=verified, data=data
+            )
+            packages.append(package)
+        result.already_merged += again is not None
+        in_order.append(again or package)
+    if not packages:
+        with db.write() as session:
+            log_packages(session, db, in_order, result)
+        return result
     forms = forms_for(db, packages)
     with db.read() as session:
         check_references(session, packages, {t.key for t in forms.all_templates()})
@@ -184,8 +197,7 @@ def merge_packages(
             _merge_model(session, db, model, records, by_record, result)
         _note_duplicates(session, result)
         step(len(paths) * 2 - 1, len(paths) * 2, "Writing")
-        for package in packages:
-            _log_package(session, db, package, result)
+        log_packages(session, db, in_order, result)
     return result
 
 
@@ -331,46 +343,6 @@ def _note_duplicates(session: Session, result: MergeResult) -> None:
                 f"{count} practitioner records are named {name.title()}"
                 + (f" in {team.title()}." if team else ".")
             )
-
-
-def _log_package(
-    session: Session, db: Database, package: CheckedPackage, result: MergeResult
-) -> None:
-    header = package.opened.header
-    device = str(header.get("device_name", ""))
-    signer = session.get(Signer, package.opened.signer)
-    if signer is None:
-        signer = Signer(
-            public_key=package.opened.signer,
-            device_name=device,
-            first_seen=db.clock(),
-            trusted=False,
-        )
-        session.add(signer)
-    entry = {
-        "fingerprint": fingerprint(package.opened.signer),
-        "device": device,
-        "trusted": bool(signer.trusted),
-    }
-    if entry not in result.signers:
-        result.signers.append(entry)
-    counts = {"records": len(package.records)}
-    session.add(
-        MergeLogEntry(
-            merged_at=db.clock(),
-            file_name=package.name,
-            sha256=package.opened.sha256,
-            signer=package.opened.signer,
-            device_name=device,
-            counts=counts,
-        )
-    )
-    db.log(
-        session,
-        "merge",
-        detail=f"{package.name} sha256 {package.opened.sha256[:16]} "
-        f"from {device}: {len(package.records)} records",
-    )
 
 
 def canonical_dump(db: Database) -> dict[str, Any]:

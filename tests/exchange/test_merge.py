@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from pwdesk.domain.answers import answer
 from pwdesk.domain.errors import PwdeskError
 from pwdesk.domain.versions import version_id
-from pwdesk.exchange.package import fingerprint, read_header, seal
+from pwdesk.exchange.package import PackageError, fingerprint, read_header, seal
 from pwdesk.resources import resource_path
 from pwdesk.services.actions import (
     AgreedAction,
@@ -245,13 +245,33 @@ def test_merging_the_same_package_twice_changes_nothing(
         second = merge(db, field.packages["C"])
         twice = snapshot(db)
         assert twice.dump == once.dump
-        assert counts(second) == (0, 0, first.new + first.updated + first.unchanged, 0, 0)
+        # Recognised from the merge log after its signature is checked, and skipped.
+        assert counts(second) == (0, 0, 0, 0, 0)
+        assert (second.packages, second.already_merged) == (1, 1)
         recorded = {"merge_log", "audit_log"}
         for table in set(once.tables) - recorded:
             assert twice.tables[table] == once.tables[table], table
         # The second merge is recorded (who merged what, when), and that is all.
         assert twice.rows("merge_log") == once.rows("merge_log") + 1
         assert twice.rows("audit_log") == once.rows("audit_log") + 1
+        latest, earlier = merge_history(db)[:2]
+        assert (latest.file_name, latest.records) == (earlier.file_name, earlier.records)
+    finally:
+        db.close()
+
+
+def test_a_package_merged_before_still_needs_its_passphrase_and_signature(
+    qa_week: QaWeek, field: Field, tmp_path: Path
+) -> None:
+    db = qa_copy(qa_week, tmp_path / "qa.db")
+    try:
+        merge(db, field.packages["C"])
+        once = snapshot(db)
+        with pytest.raises(PackageError, match="passphrase or key is wrong") as refused:
+            merge_packages(db, [field.packages["C"]], passphrase="not the passphrase at all")
+        assert_one_sentence(str(refused.value).split(": ", 1)[1])
+        assert snapshot(db).dump == once.dump
+        assert snapshot(db).rows("merge_log") == once.rows("merge_log")
     finally:
         db.close()
 
@@ -429,7 +449,8 @@ def test_resolving_by_taking_one_version_descends_from_both(
     # The laptops' packages come again: their versions are ancestors of the resolution now.
     for package in clash.packages:
         again = merge(clashed, package)
-        assert (again.conflicts, again.stale, again.new, again.updated) == (0, 1, 0, 0)
+        assert (again.conflicts, again.stale, again.new, again.updated) == (0, 0, 0, 0)
+        assert again.already_merged == 1
     assert list_conflicts(clashed) == []
     with clashed.read() as session:
         row = session.get(Assessment, clash.record)
