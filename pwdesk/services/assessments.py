@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from pwdesk.domain.answers import answer_problems, missing_required, value_of
@@ -253,6 +253,8 @@ def records_of_week(week_id: str) -> Select[Any]:
             Assessment.held_on,
             Assessment.status,
             Assessment.answers,
+            Assessment.child_id,
+            Assessment.auditor_id,
             Child.case_reference,
             Practitioner.name.label("practitioner"),
             Practitioner.team.label("practitioner_team"),
@@ -265,12 +267,23 @@ def records_of_week(week_id: str) -> Select[Any]:
     )
 
 
-def list_records(db: Database, week_code: str) -> list[RecordRow]:
-    """Every audit and observation of a week, audits first, then by date and case reference."""
+def week_rows(db: Database, week_code: str) -> Sequence[Row[Any]]:
+    """A week's records as records_of_week reads them: what list_records and the week's figures
+    are both made from, so a window can read the week's answers once for both."""
+    with db.read() as session:
+        return session.execute(records_of_week(week_id_in(session, week_code))).all()
+
+
+def list_records(
+    db: Database, week_code: str, rows: Sequence[Row[Any]] | None = None
+) -> list[RecordRow]:
+    """Every audit and observation of a week, audits first, then by date and case reference
+    (from ``rows`` of week_rows, when they were read already)."""
     templates = catalogue(db)
     with db.read() as session:
         week_id = week_id_in(session, week_code)
-        rows = session.execute(records_of_week(week_id)).all()
+        if rows is None:
+            rows = session.execute(records_of_week(week_id)).all()
         moderated = set(
             session.scalars(
                 select(Moderation.assessment_id)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from pwdesk.domain.analysis import (
     AspectResult,
@@ -40,9 +40,12 @@ class WeekFacts:
     drafts: int
 
 
-def week_stats(db: Database, week_code: str) -> tuple[WeekSummary, WeekStats]:
-    """Load a week's completed records and cohorts, and analyse them."""
-    facts = load_week_facts(db, week_code)
+def week_stats(
+    db: Database, week_code: str, rows: Sequence[Row[Any]] | None = None
+) -> tuple[WeekSummary, WeekStats]:
+    """Load a week's completed records and cohorts, and analyse them (from ``rows`` of
+    assessments.week_rows, when they were read already)."""
+    facts = load_week_facts(db, week_code, rows)
     return facts.week, analyse(facts)
 
 
@@ -84,23 +87,28 @@ def week_audit_template(db: Database, week: WeekSummary) -> FormTemplate:
     return audit_template(catalogue(db), week.case_audit_template, versions)
 
 
-def load_week_facts(db: Database, week_code: str) -> WeekFacts:
-    """Read a week's records and cohorts as the analysis's plain facts."""
+def load_week_facts(
+    db: Database, week_code: str, rows: Sequence[Row[Any]] | None = None
+) -> WeekFacts:
+    """Read a week's records and cohorts as the analysis's plain facts (the records from
+    ``rows`` of assessments.week_rows, when they were read already)."""
     week = find_week(db, week_code)
     templates = catalogue(db)
     with db.read() as session:
-        records = session.execute(
-            select(
-                Assessment.id,
-                Assessment.kind,
-                Assessment.status,
-                Assessment.template_id,
-                Assessment.template_version,
-                Assessment.child_id,
-                Assessment.auditor_id,
-                Assessment.answers,
-            ).where(Assessment.week_id == week.id, Assessment.deleted.is_(False))
-        ).all()
+        records = rows
+        if records is None:
+            records = session.execute(
+                select(
+                    Assessment.id,
+                    Assessment.kind,
+                    Assessment.status,
+                    Assessment.template_id,
+                    Assessment.template_version,
+                    Assessment.child_id,
+                    Assessment.auditor_id,
+                    Assessment.answers,
+                ).where(Assessment.week_id == week.id, Assessment.deleted.is_(False))
+            ).all()
         cohorts = session.execute(
             select(Cohort.id, Cohort.name, Cohort.rules)
             .where(Cohort.week_id == week.id, Cohort.deleted.is_(False))
@@ -130,18 +138,19 @@ def load_week_facts(db: Database, week_code: str) -> WeekFacts:
     audits: list[AuditFacts] = []
     observations: list[ObservationFacts] = []
     drafts = 0
-    for record_id, kind, status, template_id, version, child_id, auditor_id, answers in records:
-        if status != Status.COMPLETED:
+    for r in records:
+        if r.status != Status.COMPLETED:
             drafts += 1
-        elif kind == TemplateKind.CASE_AUDIT:
-            audits.append(AuditFacts(child_id, auditor_id, answers, moderated.get(record_id, {})))
+        elif r.kind == TemplateKind.CASE_AUDIT:
+            grades = moderated.get(r.id, {})
+            audits.append(AuditFacts(r.child_id, r.auditor_id, r.answers, grades))
         else:
-            form = templates.get(template_id, version)
-            overall = value_of(answers, form.overall.id)
+            form = templates.get(r.template_id, r.template_version)
+            overall = value_of(r.answers, form.overall.id)
             observations.append(
                 ObservationFacts(
                     form.observation_type or "other",
-                    auditor_id,
+                    r.auditor_id,
                     overall if isinstance(overall, str) else None,
                 )
             )

@@ -7,7 +7,7 @@ from datetime import date
 
 from pwdesk.domain.analysis import WeekStats
 from pwdesk.services.actions import ActionRow, list_all_actions
-from pwdesk.services.assessments import RecordRow, list_records
+from pwdesk.services.assessments import RecordRow, list_records, week_rows
 from pwdesk.services.conflict_view import ConflictsView, load_conflicts
 from pwdesk.services.people import ChildRow, PersonRow, list_children, list_practitioners
 from pwdesk.services.stats import week_stats
@@ -37,11 +37,12 @@ def load_week_view(db: Database, week: WeekSummary | None, today: date) -> WeekV
         actions = list_all_actions(db, today)
         if week is None:
             return WeekView(None, None, [], [], practitioners, actions, conflicts)
-        summary, stats = week_stats(db, week.code)
+        rows = week_rows(db, week.code)  # the week's answers, read once for lists and figures
+        summary, stats = week_stats(db, week.code, rows)
         return WeekView(
             summary,
             stats,
-            list_records(db, week.code),
+            list_records(db, week.code, rows),
             list_children(db, week.code),
             practitioners,
             actions,

@@ -53,3 +53,19 @@ def test_the_settings_take_one_query(db: Database) -> None:
         settings = load_settings(db)
     assert len(seen) == 1
     assert settings.protective_marking == "OFFICIAL-SENSITIVE"
+
+
+def test_the_week_view_reads_the_weeks_answers_once(demo_db: Database) -> None:
+    from datetime import date
+
+    from pwdesk.services.stats import week_stats
+    from pwdesk.services.week_view import load_week_view
+    from pwdesk.services.weeks import find_week
+
+    week = find_week(demo_db, "2018-09")
+    with statements(demo_db) as seen:
+        view = load_week_view(demo_db, week, date(2018, 9, 21))
+    answers = [s for s in seen if "assessment.answers" in s and "FROM assessment" in s]
+    assert len(answers) == 1
+    assert view.stats == week_stats(demo_db, "2018-09")[1]  # the same figures as read alone
+    assert len(view.records) == 56
