@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -26,6 +27,7 @@ from shiboken6 import isValid
 
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import TemplateKind
+from pwdesk.domain.wording import count
 from pwdesk.gui.actions_tab import ActionsTab
 from pwdesk.gui.conflicts_page import ConflictsPage
 from pwdesk.gui.dashboard import DashboardPage
@@ -33,8 +35,6 @@ from pwdesk.gui.editor_state import People
 from pwdesk.gui.list_page import ListPage
 from pwdesk.gui.main_menu import ShortcutsDialog, build_menu_bar, shortcut_rows
 from pwdesk.gui.main_toolbar import MainToolbar, command
-from pwdesk.gui.merge_dialog import MergeDialog
-from pwdesk.gui.merge_history import MergeHistoryDialog
 from pwdesk.gui.models import children_model, people_model, record_model
 from pwdesk.gui.moderation_dialog import ModerationDialog
 from pwdesk.gui.new_record import NewRecordDialog
@@ -55,10 +55,9 @@ from pwdesk.services.week_view import WeekView, load_week_view
 from pwdesk.services.weeks import WeekSummary, list_weeks
 from pwdesk.store.database import Database
 
-
-def _count(n: int, noun: str) -> str:
-    """``n`` and the noun, singular for one ("1 draft", "2 drafts")."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+if TYPE_CHECKING:  # opened on demand, so cryptography and the merge checks load only then
+    from pwdesk.gui.merge_dialog import MergeDialog
+    from pwdesk.gui.merge_history import MergeHistoryDialog
 
 
 def _scrolled(page: QWidget) -> QScrollArea:
@@ -284,9 +283,9 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{view.week.code} {view.week.title}")
             drafts = sum(r.status == Status.DRAFT for r in records)
             self.statusBar().showMessage(
-                f"{_count(view.stats.audits, 'case audit')} and "
-                f"{_count(view.stats.observations_total, 'observation')} completed"
-                + (f"; {_count(drafts, 'draft')}" if drafts else "")
+                f"{count(view.stats.audits, 'case audit')} and "
+                f"{count(view.stats.observations_total, 'observation')} completed"
+                + (f"; {count(drafts, 'draft')}" if drafts else "")
             )
         self.refreshed.emit()
 

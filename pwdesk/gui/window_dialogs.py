@@ -15,17 +15,17 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from pwdesk import __version__
 from pwdesk.domain.statuses import Status
 from pwdesk.gui.allocation_dialog import AllocationDialog
-from pwdesk.gui.export_dialog import ExportDialog
-from pwdesk.gui.merge_dialog import MergeDialog
-from pwdesk.gui.merge_history import MergeHistoryDialog
 from pwdesk.gui.moderation_dialog import ModerationDialog
 from pwdesk.gui.settings_dialog import SettingsDialog
 from pwdesk.gui.week_setup_dialog import WeekSetupDialog
 from pwdesk.services.settings import InvalidSettings, load_settings, save_settings
 from pwdesk.services.signers import whoami
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # export and merge load cryptography and the checks only when opened
+    from pwdesk.gui.export_dialog import ExportDialog
     from pwdesk.gui.main_window import MainWindow
+    from pwdesk.gui.merge_dialog import MergeDialog
+    from pwdesk.gui.merge_history import MergeHistoryDialog
 
 DialogT = TypeVar("DialogT", bound=QDialog)
 
@@ -97,6 +97,8 @@ class WindowDialogs(QObject):
 
     def new_export_dialog(self) -> ExportDialog:
         """The dialog that writes a package, set to the week in focus."""
+        from pwdesk.gui.export_dialog import ExportDialog
+
         window = self.window
         dialog = ExportDialog(window.db, window.weeks, window.week, window, window.settings)
         self.export_dialog = _replace(self.export_dialog, dialog)
@@ -108,6 +110,8 @@ class WindowDialogs(QObject):
 
     def new_merge_dialog(self) -> MergeDialog:
         """The dialog that merges packages; the window follows what it changes."""
+        from pwdesk.gui.merge_dialog import MergeDialog
+
         window = self.window
         dialog = MergeDialog(window.db, window, window.settings)
         dialog.merged.connect(window.exchanged)
@@ -121,6 +125,8 @@ class WindowDialogs(QObject):
 
     def new_history_dialog(self) -> MergeHistoryDialog:
         """The dialog listing every package merged here."""
+        from pwdesk.gui.merge_history import MergeHistoryDialog
+
         dialog = MergeHistoryDialog(self.window.db, self.window)
         self.history_dialog = _replace(self.history_dialog, dialog)
         return dialog
