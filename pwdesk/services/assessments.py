@@ -267,6 +267,20 @@ def records_of_week(week_id: str) -> Select[Any]:
     )
 
 
+def week_moderations(session: Session, week_id: str) -> dict[str, dict[str, Any]]:
+    """The live moderations of a week's records: record id to the moderated grades by item
+    (each ``{"grade": grade id, "reason": text}``), which every list, figure and report of the
+    week reads the grade that counts from."""
+    return {
+        assessment_id: dict(grades)
+        for assessment_id, grades in session.execute(
+            select(Moderation.assessment_id, Moderation.grades)
+            .join(Assessment, Moderation.assessment_id == Assessment.id)
+            .where(Assessment.week_id == week_id, Moderation.deleted.is_(False))
+        )
+    }
+
+
 def week_rows(db: Database, week_code: str) -> Sequence[Row[Any]]:
     """A week's records as records_of_week reads them: what list_records and the week's figures
     are both made from, so a window can read the week's answers once for both."""
@@ -284,13 +298,7 @@ def list_records(
         week_id = week_id_in(session, week_code)
         if rows is None:
             rows = session.execute(records_of_week(week_id)).all()
-        moderated = set(
-            session.scalars(
-                select(Moderation.assessment_id)
-                .join(Assessment, Moderation.assessment_id == Assessment.id)
-                .where(Assessment.week_id == week_id, Moderation.deleted.is_(False))
-            )
-        )
+        moderated = week_moderations(session, week_id).keys()
     result = []
     for row in rows:
         template = templates.get(row.template_id, row.template_version)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -24,14 +23,14 @@ from pwdesk.reports.summary.content import (
 from pwdesk.reports.summary.report import SummaryReport, summary_document
 from pwdesk.reports.workbook import Sheet, workbook_bytes
 from pwdesk.services.actions import ActionRow, list_actions
-from pwdesk.services.assessments import list_records
+from pwdesk.services.assessments import list_records, week_moderations
 from pwdesk.services.settings import load_settings
 from pwdesk.services.stats import week_audit_template, week_stats
 from pwdesk.services.table_export import audit_rows, moderated_grades
 from pwdesk.services.templates import catalogue
 from pwdesk.services.weeks import WeekSummary, find_week, previous_week, week_narrative
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Child, Cohort, CohortMember, Moderation
+from pwdesk.store.models import Assessment, Child, Cohort, CohortMember
 
 AUTO = "auto"
 
@@ -67,14 +66,7 @@ def _audits(db: Database, week: WeekSummary) -> list[AuditEntry]:
                 Assessment.deleted.is_(False),
             )
         ).all()
-        moderated: dict[str, Any] = {
-            assessment_id: grades
-            for assessment_id, grades in session.execute(
-                select(Moderation.assessment_id, Moderation.grades)
-                .join(Assessment, Moderation.assessment_id == Assessment.id)
-                .where(Assessment.week_id == week.id, Moderation.deleted.is_(False))
-            )
-        }
+        moderated = week_moderations(session, week.id)
         cohorts: dict[str, list[str]] = {}
         for child_id, name in session.execute(
             select(CohortMember.child_id, Cohort.name)

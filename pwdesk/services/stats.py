@@ -22,10 +22,11 @@ from pwdesk.domain.answers import value_of
 from pwdesk.domain.cohorts import describe_rules, rules_from_list
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import FormTemplate, TemplateKind
+from pwdesk.services.assessments import week_moderations
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
 from pwdesk.services.weeks import WeekSummary, find_week
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Cohort, CohortMember, Moderation
+from pwdesk.store.models import Assessment, Cohort, CohortMember
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,7 @@ def load_week_facts(
             members[cohort_id].add(child_id)
         moderated: dict[str, dict[str, str]] = {
             assessment_id: {item: str(value["grade"]) for item, value in grades.items()}
-            for assessment_id, grades in session.execute(
-                select(Moderation.assessment_id, Moderation.grades)
-                .join(Assessment, Moderation.assessment_id == Assessment.id)
-                .where(Assessment.week_id == week.id, Moderation.deleted.is_(False))
-            )
+            for assessment_id, grades in week_moderations(session, week.id).items()
         }
     template = audit_template(
         templates,

@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from pwdesk.domain.answers import value_of
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import FormTemplate, ItemType
-from pwdesk.services.assessments import records_of_week
+from pwdesk.services.assessments import records_of_week, week_moderations
 from pwdesk.services.files import write_atomically
 from pwdesk.services.sheets import csv_bytes, format_of, xlsx_bytes
 from pwdesk.services.table_columns import (
@@ -29,7 +28,7 @@ from pwdesk.services.table_columns import (
 from pwdesk.services.templates import TemplateCatalogue, catalogue
 from pwdesk.services.weeks import week_id_in
 from pwdesk.store.database import Database
-from pwdesk.store.models import Assessment, Child, Moderation, PracticeWeek
+from pwdesk.store.models import Assessment, Child, PracticeWeek
 
 MODERATED_COLUMN = "moderated"  # yes or no, after the fixed columns, in the report's workbook
 
@@ -42,18 +41,6 @@ class TableExport:
     out: str
     rows: int
     columns: int
-
-
-def _moderations(session: Session, week_id: str) -> dict[str, dict[str, Any]]:
-    """The live moderations of a week's records: record id to the moderated grades by item."""
-    return {
-        assessment_id: dict(grades)
-        for assessment_id, grades in session.execute(
-            select(Moderation.assessment_id, Moderation.grades)
-            .join(Assessment, Moderation.assessment_id == Assessment.id)
-            .where(Assessment.week_id == week_id, Moderation.deleted.is_(False))
-        )
-    }
 
 
 def _grades_that_count(answers: Mapping[str, Any], moderated: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,7 +62,7 @@ def _export_rows(
         )
         query = records_of_week(week_id).where(Assessment.kind == CASE_AUDIT)
         rows = session.execute(query).all()
-        moderations = _moderations(session, week_id) if moderated else {}
+        moderations = week_moderations(session, week_id) if moderated else {}
     rows = sorted(rows, key=lambda r: (r.held_on or date.max, r.case_reference or "", r.id))
     used = [templates.get(r.template_id, r.template_version) for r in rows]
     if not used and default_template:
@@ -167,7 +154,7 @@ def moderated_grades(db: Database, week_code: str) -> list[ModeratedGradeRow]:
                 Assessment.deleted.is_(False),
             )
         ).all()
-        moderations = _moderations(session, week_id)
+        moderations = week_moderations(session, week_id)
     listed: list[ModeratedGradeRow] = []
     for row in sorted(rows, key=lambda r: (r.case_reference or "", r.id)):
         grades = moderations.get(row.id, {})
