@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from pwdesk.domain.answers import answer_problems, missing_required, note_of, value_of
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import FormTemplate, ItemType, TemplateKind
+from pwdesk.domain.wording import listed
 from pwdesk.services.assessments import existing_case_audit
 from pwdesk.services.lookup import Directory, ManyMatch, NoMatch
 from pwdesk.services.sheets import TableRows, blank, cell_text
@@ -29,7 +30,6 @@ from pwdesk.services.table_columns import (
     Part,
     RowReader,
     columns_by_header,
-    either,
     item_value,
 )
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate
@@ -166,7 +166,7 @@ class RowChecker:
             if name not in seen:
                 self.problems.append(
                     f"Row 1: there is no column {name}; a table needs the columns "
-                    f"{either(REQUIRED_COLUMNS, 'and')}."
+                    f"{listed(REQUIRED_COLUMNS)}."
                 )
 
     def current_record(self, row: RowReader) -> tuple[str, Assessment | None] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -22,6 +22,7 @@ from pwdesk.domain.templates import (
     ItemType,
     TemplateKind,
 )
+from pwdesk.domain.wording import listed
 from pwdesk.services.sheets import TableError, blank, cell_text
 
 FIXED_COLUMNS = (
@@ -115,11 +116,6 @@ def headers_for(templates: Iterable[FormTemplate]) -> list[str]:
         for merged, group in zip(groups, _template_columns(template), strict=True):
             merged.update(dict.fromkeys(column.header for column in group))
     return [*FIXED_COLUMNS, *(header for group in groups for header in group)]
-
-
-def either(words: Sequence[str], last: str = "or") -> str:
-    """Words as a list people read: "a, b or c" (or "a, b and c")."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
 class RowReader:
@@ -231,7 +227,7 @@ class _GradeCodec(_Codec):
         grade_id = _grade_names(scale).get(text.casefold())
         if grade_id is None:
             labels = [grade.label for grade in scale.choices]
-            row.problem(header, f"'{text}' is not a grade (use {either(labels)})")
+            row.problem(header, f"'{text}' is not a grade (use {listed(labels, 'or')})")
         return grade_id
 
 
@@ -288,7 +284,7 @@ class _ChoiceCodec(_Codec):
             if text.casefold() in (option.id.casefold(), option.label.casefold()):
                 return option.id
         labels = [option.label for option in item.options]
-        row.problem(header, f"'{text}' is not one of the options ({either(labels)})")
+        row.problem(header, f"'{text}' is not one of the options ({listed(labels, 'or')})")
         return None
 
 
