@@ -194,7 +194,7 @@ REPORT_NAMES = {
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pwdesk.services.files import write_atomically
-    from pwdesk.services.report import AUTO, report_docx, report_html, report_pdf, report_workbook
+    from pwdesk.services.report import AUTO, report_as
 
     out = Path(args.out).expanduser()
     ending = out.suffix.lower().lstrip(".")
@@ -202,14 +202,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if ending != chosen:
         raise UsageError(f"{REPORT_NAMES[chosen]} needs --out to end in .{chosen}, not {out.name}.")
     compare = None if args.no_compare else (args.compare or AUTO)
-    makers = {
-        "pdf": report_pdf,
-        "docx": report_docx,
-        "html": report_html,
-        "xlsx": report_workbook,
-    }
     with opened(args) as db:
-        data = makers[chosen](db, args.week, compare)
+        data = report_as(db, args.week, chosen, compare)
     write_atomically(data, out)
     if args.json:
         emit_json({"week": args.week, "format": chosen, "out": str(out), "bytes": len(data)})

@@ -48,15 +48,9 @@ SAVE_FORMATS = (
 
 def _report(db: Database, code: str, compare: str | None, ending: str = ".pdf") -> bytes:
     """The report in the format its file's ending names (the PDF for the preview)."""
-    from pwdesk.services import report  # ReportLab, python-docx, openpyxl load when needed
+    from pwdesk.services.report import report_as  # ReportLab and the rest load when needed
 
-    makers = {
-        ".pdf": report.report_pdf,
-        ".docx": report.report_docx,
-        ".html": report.report_html,
-        ".xlsx": report.report_workbook,
-    }
-    return makers[ending](db, code, compare)
+    return report_as(db, code, ending.lstrip("."), compare)
 
 
 def choose_report_path(parent: QWidget, suggested_name: str) -> Path | None:

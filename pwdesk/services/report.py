@@ -238,3 +238,9 @@ def report_workbook(db: Database, week_code: str, compare: str | None = AUTO) ->
         ],
         moderated,
     )
+
+
+def report_as(db: Database, week_code: str, form: str, compare: str | None = AUTO) -> bytes:
+    """The report in one of its formats: "pdf", "docx", "html" or "xlsx" (its figures)."""
+    makers = {"pdf": report_pdf, "docx": report_docx, "html": report_html, "xlsx": report_workbook}
+    return makers[form](db, week_code, compare)
