@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not XML
+# Characters XML 1.0 cannot hold (so neither XLSX nor DOCX can): pasted control codes and such.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 
 
@@ -31,9 +32,9 @@ def from_csv_text(text: str) -> str:
 
 def has_xlsx_unsafe(text: str) -> bool:
     """Whether the text holds a control character an XLSX file cannot store."""
-    return _NOT_IN_XLSX.search(text) is not None
+    return NOT_XML.search(text) is not None
 
 
 def xlsx_text(text: str) -> str:
     """A text cell for XLSX: every character an XLSX file cannot store replaced by U+FFFD."""
-    return _NOT_IN_XLSX.sub(REPLACEMENT, text)
+    return NOT_XML.sub(REPLACEMENT, text)

@@ -15,7 +15,6 @@ that "may refer to other files" before they have seen the report.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from docx.shared import Emu, Length, Mm, Pt, RGBColor
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
+from pwdesk.domain.cells import NOT_XML  # Word refuses a whole file holding one
 from pwdesk.palette import ACCENT, MUTED
 from pwdesk.reports.blocks import (
     Align,
@@ -62,8 +62,6 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no clock in the
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 _JUSTIFY = {"left": "left", "right": "right", "centre": "center"}  # w:jc values
-# Characters XML 1.0 cannot hold (pasted control codes); Word would refuse the whole file.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def render_docx(document: ReportDocument, *, created: datetime | None = None) -> bytes:
@@ -89,7 +87,7 @@ def render_docx(document: ReportDocument, *, created: datetime | None = None) ->
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    return NOT_XML.sub("", text)
 
 
 def _colour(hex_colour: str) -> RGBColor:
