@@ -41,3 +41,22 @@ def grade_colours(grade_id: str, scale_ids: tuple[str, ...] = ()) -> tuple[str, 
         position = round(rank * (len(FALLBACK) - 1) / max(len(scale_ids) - 1, 1))
         return FALLBACK[position]
     return GRADE_COLOURS[NOT_APPLICABLE_ID]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #RRGGBB colours, from 1 (the same) to 21 (black on white)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG's relative luminance of a #RRGGBB colour."""
+    digits = colour.removeprefix("#")
+    if len(digits) != 6:
+        raise ValueError(f"not a #RRGGBB colour: {colour!r}")
+    channels = [int(digits[start : start + 2], 16) / 255 for start in (0, 2, 4)]
+    red, green, blue = (
+        value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+        for value in channels
+    )
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pwdesk.domain.grades import GradeScale
 from pwdesk.domain.wording import percent
-from pwdesk.palette import ACCENT, INK, MUTED, RULE, grade_colours
+from pwdesk.palette import ACCENT, INK, MUTED, RULE, contrast_ratio, grade_colours
 from pwdesk.reports.blocks import (
     Align,
     Block,
@@ -30,7 +30,7 @@ from pwdesk.reports.blocks import (
     Table,
 )
 
-__all__ = ["contrast_ratio", "render_html"]
+__all__ = ["render_html"]
 
 WHITE = "#FFFFFF"
 BLACK = "#000000"
@@ -135,21 +135,6 @@ def render_html(document: ReportDocument) -> str:
         f"{_cover(document.cover)}\n<main>\n{body}\n</main>\n<footer>{footer}</footer>\n"
         "</body>\n</html>\n"
     )
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    """The WCAG contrast ratio of two #RRGGBB colours, from 1 (the same) to 21 (black on white)."""
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(_colour(colour)[start : start + 2], 16) / 255 for start in (1, 3, 5)]
-    red, green, blue = (
-        value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-        for value in channels
-    )
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
 def _colour(colour: str) -> str:

@@ -14,23 +14,12 @@ from pytestqt.qtbot import QtBot
 from pwdesk.domain.templates import TemplateKind
 from pwdesk.gui.form.assessment_form import AssessmentForm
 from pwdesk.gui.theme import themed_style
+from pwdesk.palette import contrast_ratio
 from pwdesk.resources import resource_path
 from pwdesk.services.templates import catalogue
 from pwdesk.store.database import Database
 
 WINDOW, TEXT, BASE = "#202124", "#E8EAED", "#2B2C2F"
-
-
-def _luminance(colour: QColor) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(colour.red())
-        + 0.7152 * channel(colour.green())
-        + 0.0722 * channel(colour.blue())
-    )
 
 
 def contrast(ink: QColor, paper: QColor) -> float:
@@ -42,8 +31,7 @@ def contrast(ink: QColor, paper: QColor) -> float:
             for part, under in zip(_rgb(ink), _rgb(paper), strict=True)
         )
     )
-    high, low = sorted((_luminance(shown), _luminance(paper)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    return contrast_ratio(shown.name(), paper.name())
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from pwdesk.domain.grades import NOT_APPLICABLE_ID, OFSTED_FOUR_POINT
-from pwdesk.palette import MUTED
+from pwdesk.palette import MUTED, contrast_ratio
 from pwdesk.reports.blocks import (
     Cell,
     Chart,
@@ -223,7 +223,7 @@ def test_tones_muted_in_readable_grey_and_strong_in_bold(report: bytes) -> None:
     assert by_text[AWKWARD].runs[0].bold
     muted = by_text["Figures are rounded to the nearest whole number."].runs[0]
     assert str(muted.font.color.rgb) == MUTED.lstrip("#").upper()
-    assert _contrast(MUTED, "#FFFFFF") >= 4.5
+    assert contrast_ratio(MUTED, "#FFFFFF") >= 4.5
 
 
 def test_user_text_with_xml_characters_survives_and_nothing_is_cut_short(report: bytes) -> None:
@@ -270,13 +270,3 @@ def test_two_runs_in_separate_processes_give_identical_files(report: bytes) -> N
     assert parts[0].read("word/document.xml") == parts[1].read("word/document.xml")
     assert first == second
     assert first == report
-
-
-def _contrast(ink: str, paper: str) -> float:
-    def luminance(colour: str) -> float:
-        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    light, dark = sorted((luminance(ink), luminance(paper)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)

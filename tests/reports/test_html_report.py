@@ -15,7 +15,7 @@ import pytest
 
 from pwdesk.domain.grades import OFSTED_FOUR_POINT, Grade, GradeScale
 from pwdesk.domain.wording import percent
-from pwdesk.palette import grade_colours
+from pwdesk.palette import contrast_ratio, grade_colours
 from pwdesk.reports.blocks import (
     Align,
     Block,
@@ -30,7 +30,7 @@ from pwdesk.reports.blocks import (
     Table,
     cell,
 )
-from pwdesk.reports.html import contrast_ratio, render_html
+from pwdesk.reports.html import render_html
 
 INJECTION = '<script>alert("x")</script> & <b onclick="y">bold</b>'
 LONG_LABEL = (
