@@ -22,7 +22,7 @@ from pwdesk.domain.answers import value_of
 from pwdesk.domain.cohorts import describe_rules, rules_from_list
 from pwdesk.domain.statuses import Status
 from pwdesk.domain.templates import FormTemplate, TemplateKind
-from pwdesk.services.assessments import week_moderations
+from pwdesk.services.assessments import records_of_week, week_moderations
 from pwdesk.services.templates import TemplateCatalogue, UnknownTemplate, catalogue
 from pwdesk.services.weeks import WeekSummary, find_week
 from pwdesk.store.database import Database
@@ -96,20 +96,7 @@ def load_week_facts(
     week = find_week(db, week_code)
     templates = catalogue(db)
     with db.read() as session:
-        records = rows
-        if records is None:
-            records = session.execute(
-                select(
-                    Assessment.id,
-                    Assessment.kind,
-                    Assessment.status,
-                    Assessment.template_id,
-                    Assessment.template_version,
-                    Assessment.child_id,
-                    Assessment.auditor_id,
-                    Assessment.answers,
-                ).where(Assessment.week_id == week.id, Assessment.deleted.is_(False))
-            ).all()
+        records = rows if rows is not None else session.execute(records_of_week(week.id)).all()
         cohorts = session.execute(
             select(Cohort.id, Cohort.name, Cohort.rules)
             .where(Cohort.week_id == week.id, Cohort.deleted.is_(False))
